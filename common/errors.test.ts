@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { AppError, CommonErrors, type ErrorFactory } from './errors.ts';
+import { AuthErrors } from '../hub/services/auth.service.ts';
+import { DeviceErrors } from '../hub/services/device.service.ts';
+
+const catalogues: Record<string, Record<string, ErrorFactory>> = { CommonErrors, AuthErrors, DeviceErrors };
+
+describe('error catalogues', () => {
+  it('give every error a code equal to its name, in UPPER_SNAKE, with an HTTP status and a Chinese message', () => {
+    const seen = new Set<string>();
+    for (const [cat, errors] of Object.entries(catalogues)) {
+      for (const [name, make] of Object.entries(errors)) {
+        const e = make();
+        expect(e).toBeInstanceOf(AppError);
+        expect(e.code, `${cat}.${name}`).toBe(name);
+        expect(name).toMatch(/^[A-Z][A-Z0-9_]*$/);
+        expect(e.statusCode).toBeGreaterThanOrEqual(400);
+        expect(e.message).toMatch(/[\u4e00-\u9fff]/);
+        expect(seen.has(name), `duplicate code ${name}`).toBe(false);
+        seen.add(name);
+      }
+    }
+  });
+});

@@ -1,0 +1,22 @@
+/** The live WebSocket: committed readings and device status, pushed to signed-in clients. */
+import type { FastifyInstance } from 'fastify';
+import type { LiveMessage } from '../../../protocol/api.schema.ts';
+import type { LiveBus } from '../../live/live-bus.ts';
+
+/** Registers `GET /api/v1/live` (WebSocket; token in `?token=`). */
+export async function liveRoutes(app: FastifyInstance, opts: { live: LiveBus }): Promise<void> {
+  app.get('/api/v1/live', { websocket: true, preValidation: app.authenticate, schema: { hide: true } }, (socket, req) => {
+    const send = (msg: LiveMessage) => {
+      // Drop rather than queue without bound for a client that does not keep up.
+      if (socket.readyState === socket.OPEN && socket.bufferedAmount < 4 * 1024 * 1024) socket.send(JSON.stringify(msg));
+    };
+    send({ type: 'hello', user: req.user.username, serverTime: new Date().toISOString() });
+    const unsubscribe = opts.live.subscribe(send);
+    const ping = setInterval(() => socket.ping(), 20_000);
+    socket.on('close', () => {
+      clearInterval(ping);
+      unsubscribe();
+    });
+    socket.on('error', () => socket.terminate());
+  });
+}

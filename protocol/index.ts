@@ -1,0 +1,7 @@
+/** Wire contracts shared by the centre, the edge and the cockpit. Pure: no I/O. */
+export * from './topics.ts';
+export * from './sensor.schema.ts';
+export * from './api.schema.ts';
+export * from './roles.ts';
+export * from './bands.ts';
+export * from './validate.ts';
