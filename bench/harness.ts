@@ -6,24 +6,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../common/config.ts';
 import type { Logger } from '../common/logger.ts';
+import type { Benchmark, BenchRow } from './types.ts';
 
-/** One measured figure beside its baseline. */
-export interface BenchRow {
-  figure: string;
-  unit: string;
-  value: number;
-  baseline?: { name: string; value: number };
-  /** Whether a larger value is better (throughput) or smaller (latency). */
-  higherIsBetter: boolean;
-  notes?: string;
-}
-
-/** A named benchmark. */
-export interface Benchmark {
-  name: string;
-  description: string;
-  run(ctx: { config: Config; log: Logger; out: (line: string) => void }): Promise<BenchRow[]>;
-}
+export type { Benchmark, BenchRow } from './types.ts';
 
 /** Every benchmark, by name. Add a benchmark by adding a file and a line here. */
 export async function loadBenchmarks(): Promise<Benchmark[]> {

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import net from 'node:net';
 import mqtt from 'mqtt';
-import type { Benchmark, BenchRow } from './harness.ts';
+import type { Benchmark, BenchRow } from './types.ts';
 import { createRegistry } from '../common/metrics.ts';
 import { silentLogger } from '../common/logger.ts';
 import { startEmbeddedPostgres } from '../hub/db/embedded.ts';
