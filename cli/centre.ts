@@ -106,7 +106,7 @@ export async function startCentre(config: Config, log: Logger, progress: (msg: s
       jwtTtlS: config.jwtTtlS,
       mqtt: { url: mqttUrl, username: HUB_SERVICE_USER, password: servicePassword, clientId: `yzg-hub-${config.httpPort || 'any'}` },
       http: { host: config.httpHost, port: config.httpPort },
-      ingest: { batchMax: config.ingestBatchMax, flushMs: config.ingestFlushMs },
+      ingest: { batchMax: config.ingestBatchMax, flushMs: config.ingestFlushMs, spillDir: path.join(config.dataDir, 'ingest-spill') },
       cockpitDir: config.cockpitDir,
     });
     cleanups.push(() => hub.close());

@@ -176,7 +176,7 @@ const commands: Record<string, Command> = {
         jwtTtlS: config.jwtTtlS,
         mqtt: { url: config.mqttUrl ?? `mqtt://${config.mqttHost}:${config.mqttPort}`, username: HUB_SERVICE_USER, password: config.servicePassword ?? secrets.servicePassword, clientId: `yzg-hub-${config.httpPort}` },
         http: { host: config.httpHost, port: config.httpPort },
-        ingest: { batchMax: config.ingestBatchMax, flushMs: config.ingestFlushMs },
+        ingest: { batchMax: config.ingestBatchMax, flushMs: config.ingestFlushMs, spillDir: path.join(config.dataDir, 'ingest-spill') },
         cockpitDir: config.cockpitDir,
       });
       out(`hub listening on ${hub.url}`);
@@ -188,7 +188,9 @@ const commands: Record<string, Command> = {
   },
   edge: {
     summary: '运行边缘设备代理 / run edge agents: `edge sensor` (one device) or `edge fleet` (simulated fleet)',
-    usage: 'yzg edge sensor --sn SN --secret SECRET [--broker URL] [--interval-ms N]\n       yzg edge fleet --credentials FILE [--broker URL] [--count N]',
+    usage:
+      'yzg edge sensor --sn SN --secret SECRET [--broker URL] [--interval-ms N] [--modbus-tcp HOST:PORT --mount-height-mm N]\n' +
+      '       yzg edge fleet --credentials FILE [--broker URL] [--count N] [--scenario NAME] [--seed N] [--speed N]',
     options: {
       sn: { type: 'string' },
       secret: { type: 'string' },
@@ -196,6 +198,11 @@ const commands: Record<string, Command> = {
       'interval-ms': { type: 'string' },
       credentials: { type: 'string' },
       count: { type: 'string' },
+      scenario: { type: 'string' },
+      seed: { type: 'string' },
+      speed: { type: 'string' },
+      'modbus-tcp': { type: 'string' },
+      'mount-height-mm': { type: 'string' },
     },
     async run({ values, positionals, config, log }) {
       const brokerUrl = (values.broker as string | undefined) ?? config.mqttUrl ?? `mqtt://${config.mqttHost}:${config.mqttPort}`;
@@ -204,17 +211,45 @@ const commands: Record<string, Command> = {
       const stopSignal = untilSignal();
       if (positionals[0] === 'sensor') {
         if (!values.sn || !values.secret) throw new UsageError('edge sensor needs --sn and --secret');
+        const sn = values.sn as string;
         const { SensorAgent } = await import('../edge/sensor/sensor-agent.ts');
-        const { simulatedSource } = await import('../edge/sensor/sim-source.ts');
-        const agent = new SensorAgent({ sn: values.sn as string, secret: values.secret as string, brokerUrl, intervalMs, stateDir, source: simulatedSource(values.sn as string), log });
-        await agent.start();
-        out(`sensor ${String(values.sn)} publishing every ${intervalMs} ms to ${brokerUrl}`);
+        let adapter;
+        if (values['modbus-tcp']) {
+          // A real gauge: Modbus RTU through a serial server.
+          const [host, port] = String(values['modbus-tcp']).split(':');
+          if (!host || !port || !values['mount-height-mm']) throw new UsageError('--modbus-tcp needs HOST:PORT and --mount-height-mm');
+          const { modbusRadarAdapter, rtuOverTcp } = await import('../edge/sensor/adapters/modbus-radar.ts');
+          adapter = modbusRadarAdapter({ transport: rtuOverTcp(host, Number(port)), mountHeightMm: Number(values['mount-height-mm']) });
+        } else {
+          const { World } = await import('../edge/world/world.ts');
+          const { simulatorAdapter } = await import('../edge/sensor/adapters/simulator.ts');
+          const world = new World({ scenario: config.simScenario as never, seed: config.simSeed, startMs: Date.now(), speed: config.simSpeed }, [{ sn, lat: 22.95, lon: 113.38 }]);
+          adapter = simulatorAdapter(sn, world);
+        }
+        const agent = new SensorAgent({ sn, secret: values.secret as string, brokerUrl, intervalMs, stateDir, adapter, log });
+        await agent.start({ waitForConnection: false });
+        out(`sensor ${sn} (${adapter.name}) sampling every ${intervalMs} ms, sending to ${brokerUrl}`);
         await stopSignal;
         await agent.stop();
+        await adapter.close?.();
       } else if (positionals[0] === 'fleet') {
         const { runFleet } = await import('../edge/sensor/fleet.ts');
         const credentialsFile = (values.credentials as string | undefined) ?? path.join(config.dataDir, 'fleet-credentials.json');
-        const fleet = await runFleet({ credentialsFile, brokerUrl, intervalMs, stateDir, count: values.count ? Number(values.count) : -1, log: log.child({ process: 'fleet' }) });
+        const { SCENARIOS } = await import('../edge/world/rain-field.ts');
+        const scenario = (values.scenario as string | undefined) ?? config.simScenario;
+        if (!(SCENARIOS as readonly string[]).includes(scenario)) throw new UsageError(`unknown scenario ${scenario}; one of ${SCENARIOS.join(', ')}`);
+        const fleet = await runFleet({
+          credentialsFile,
+          brokerUrl,
+          intervalMs,
+          stateDir,
+          count: values.count ? Number(values.count) : -1,
+          scenario: scenario as never,
+          seed: values.seed ? Number(values.seed) : config.simSeed,
+          speed: values.speed ? Number(values.speed) : config.simSpeed,
+          log: log.child({ process: 'fleet' }),
+        });
+        out(`simulated fleet: ${fleet.agents.length} sensors, scenario ${scenario}`);
         await stopSignal;
         await fleet.stop();
       } else {

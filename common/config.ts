@@ -32,6 +32,9 @@ export const CONFIG_KEYS = {
   demoPassword: { env: 'YZG_DEMO_PASSWORD', kind: 'string', default: 'yzg-demo-2026', doc: 'Password of the demo accounts created by `yzg seed`.' },
   logLevel: { env: 'YZG_LOG_LEVEL', kind: 'level', default: 'info', doc: 'pino level: fatal, error, warn, info, debug, trace or silent.' },
   simSensors: { env: 'YZG_SIM_SENSORS', kind: 'int', default: '-1', min: -1, max: 100_000, doc: 'Simulated sensors started by `yzg start`: -1 all seeded sensors, 0 none.' },
+  simScenario: { env: 'YZG_SIM_SCENARIO', kind: 'string', default: 'heavy-rain', doc: 'Weather of the simulated district: dry, drizzle, light-rain, heavy-rain or red-rainstorm.' },
+  simSeed: { env: 'YZG_SIM_SEED', kind: 'int', default: '2026', min: 0, max: 2 ** 31 - 1, doc: 'Seed of the simulated weather (the same seed replays the same storm).' },
+  simSpeed: { env: 'YZG_SIM_SPEED', kind: 'int', default: '6', min: 1, max: 3600, doc: 'Simulated seconds per real second of the simulated weather.' },
   simIntervalMs: { env: 'YZG_SIM_INTERVAL_MS', kind: 'int', default: '5000', min: 100, max: 3_600_000, doc: 'Sampling interval of the simulated sensors, milliseconds.' },
   ingestBatchMax: { env: 'YZG_INGEST_BATCH_MAX', kind: 'int', default: '1000', min: 1, max: 50_000, doc: 'Largest number of readings written in one database statement.' },
   ingestFlushMs: { env: 'YZG_INGEST_FLUSH_MS', kind: 'int', default: '50', min: 1, max: 10_000, doc: 'Longest time a reading waits in the ingest batch, milliseconds.' },
@@ -103,6 +106,9 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
   }
   for (const name of Object.keys(env)) {
     if (name.startsWith('YZG_') && !known.has(name)) problems.push(`${name} is not a known key (see .env.example)`);
+  }
+  if (typeof out.simScenario === 'string' && !['dry', 'drizzle', 'light-rain', 'heavy-rain', 'red-rainstorm'].includes(out.simScenario)) {
+    problems.push(`YZG_SIM_SCENARIO=${JSON.stringify(out.simScenario)} is not one of dry, drizzle, light-rain, heavy-rain, red-rainstorm`);
   }
   if (typeof out.jwtSecret === 'string' && out.jwtSecret.length < 32) problems.push('YZG_JWT_SECRET must be at least 32 characters');
   if (problems.length > 0) throw new ConfigError(problems);

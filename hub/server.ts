@@ -21,7 +21,7 @@ export interface HubOptions {
   jwtTtlS: number;
   mqtt: { url: string; username: string; password: string; clientId: string };
   http: { host: string; port: number };
-  ingest: { batchMax: number; flushMs: number };
+  ingest: { batchMax: number; flushMs: number; spillDir?: string };
   cockpitDir?: string;
 }
 
@@ -42,12 +42,15 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
   const log = opts.log;
   const services = createHubServices(opts.pool, log);
   const live = new LiveBus();
+  let ingestRef: MqttIngest | undefined;
   const writer = new ReadingWriter({
     repo: services.repos.readings,
     log: log.child({ module: 'writer' }),
     registry: opts.registry,
     batchMax: opts.ingest.batchMax,
     flushMs: opts.ingest.flushMs,
+    spillDir: opts.ingest.spillDir,
+    onWritten: (rows) => ingestRef?.acknowledge(rows),
     onCommitted: (rows, at) => {
       const receivedAt = at.toISOString();
       for (const { sn, ...reading } of rows) live.publish({ type: 'reading', sn, reading: { ...reading, receivedAt } });
@@ -63,6 +66,7 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
     log,
     registry: opts.registry,
   });
+  ingestRef = ingest;
   const app = await buildApp({
     pool: opts.pool,
     services,

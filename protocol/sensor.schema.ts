@@ -61,3 +61,32 @@ export const SensorConfig = Type.Object(
 );
 /** Payload of a sensor config topic. */
 export type SensorConfig = Static<typeof SensorConfig>;
+
+/** An inclusive range of sequence numbers `[from, to]`. */
+export const SeqRange = Type.Tuple([Type.Integer({ minimum: 0 }), Type.Integer({ minimum: 0 })]);
+
+/**
+ * Payload of `yzg/v1/sensor/{sn}/ack` (hub → sensor, QoS 1): the readings now safely in the
+ * database (inserted, or already there). The sensor keeps every reading in its store-and-forward
+ * queue until it is acknowledged here, so nothing is lost to a broker or hub restart.
+ */
+export const SensorAck = Type.Object(
+  {
+    seqs: Type.Array(SeqRange, { minItems: 1, maxItems: 10_000 }),
+  },
+  { additionalProperties: false },
+);
+/** Payload of a sensor ack topic. */
+export type SensorAck = Static<typeof SensorAck>;
+
+/** Compresses sequence numbers into sorted inclusive ranges. */
+export function toSeqRanges(seqs: Iterable<number>): Array<[number, number]> {
+  const sorted = [...new Set(seqs)].sort((a, b) => a - b);
+  const out: Array<[number, number]> = [];
+  for (const s of sorted) {
+    const last = out[out.length - 1];
+    if (last && s === last[1] + 1) last[1] = s;
+    else out.push([s, s]);
+  }
+  return out;
+}

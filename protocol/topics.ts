@@ -16,7 +16,7 @@ export type ChannelDirection = 'up' | 'down';
 
 /** Channels of each device kind and their direction. */
 export const CHANNELS = {
-  sensor: { telemetry: 'up', status: 'up', config: 'down' },
+  sensor: { telemetry: 'up', status: 'up', config: 'down', ack: 'down' },
   dock: {
     osd: 'up',
     state: 'up',

@@ -1,21 +1,23 @@
 /**
  * The waterlogging sensor agent: connects with the device's own credentials, announces itself
  * online (retained) with an offline last will, follows its retained config (sampling interval, rain
- * mode), and publishes numbered readings at QoS 1. The sequence number survives restarts.
+ * mode), samples its adapter, and sends numbered readings at QoS 1 in batches. Every reading is
+ * journalled first (store-and-forward) and stays queued until the hub acknowledges it is in the
+ * database; unacknowledged readings are sent again after a reconnect or a timeout, in order.
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
 import type { Logger } from '../../common/logger.ts';
 import { sensorTopic } from '../../protocol/topics.ts';
-import { SensorConfig, type DeviceStatus, type SensorReading, type SensorTelemetry } from '../../protocol/sensor.schema.ts';
+import { SensorAck, SensorConfig, type DeviceStatus, type SensorReading, type SensorTelemetry } from '../../protocol/sensor.schema.ts';
 import { parseJsonPayload, validator } from '../../protocol/validate.ts';
-import type { ReadingSource } from './sim-source.ts';
+import { ReadingSpool } from './reading-spool.ts';
+import type { SensorAdapter } from './adapters/adapter.ts';
 
 const configV = validator(SensorConfig);
+const ackV = validator(SensorAck);
 
 /** Version string the agent reports. */
-export const AGENT_VERSION = 'yzg-sensor-agent/0.1';
+export const AGENT_VERSION = 'yzg-sensor-agent/0.2';
 
 /** Options of one agent. */
 export interface SensorAgentOptions {
@@ -24,10 +26,14 @@ export interface SensorAgentOptions {
   brokerUrl: string;
   /** Sampling interval until the hub's config says otherwise, milliseconds. */
   intervalMs: number;
-  /** Folder for the agent's persistent state (its sequence number). */
+  /** Folder of the agent's journal and state. */
   stateDir: string;
-  source: ReadingSource;
+  adapter: SensorAdapter;
   log: Logger;
+  /** Largest number of readings in one message. */
+  batchMax?: number;
+  /** A sent reading not acknowledged within this time is sent again, milliseconds. */
+  ackTimeoutMs?: number;
   now?: () => number;
 }
 
@@ -35,47 +41,53 @@ export interface SensorAgentOptions {
 export class SensorAgent {
   private client: MqttClient | undefined;
   private timer: NodeJS.Timeout | undefined;
-  private seq: number;
+  private resendTimer: NodeJS.Timeout | undefined;
   private intervalMs: number;
-  private readonly stateFile: string;
+  private readonly spool: ReadingSpool;
+  private readonly sentAt = new Map<number, number>();
   private readonly now: () => number;
-  /** Readings published so far (this process). */
-  published = 0;
+  private readonly batchMax: number;
+  private readonly ackTimeoutMs: number;
+  private sampling = false;
+  /** Counters since start. */
+  readonly stats = { sampled: 0, sent: 0, acked: 0, resent: 0 };
 
   constructor(private readonly opts: SensorAgentOptions) {
     this.now = opts.now ?? Date.now;
     this.intervalMs = opts.intervalMs;
-    this.stateFile = path.join(opts.stateDir, `${opts.sn}.json`);
-    this.seq = this.loadSeq();
+    this.batchMax = opts.batchMax ?? 100;
+    this.ackTimeoutMs = opts.ackTimeoutMs ?? 15_000;
+    this.spool = new ReadingSpool(opts.stateDir, opts.sn);
   }
 
-  private loadSeq(): number {
-    try {
-      const s = JSON.parse(fs.readFileSync(this.stateFile, 'utf8')) as { nextSeq?: unknown };
-      return typeof s.nextSeq === 'number' && Number.isSafeInteger(s.nextSeq) ? s.nextSeq : 0;
-    } catch {
-      return 0;
-    }
+  /** Readings waiting for the hub's acknowledgement. */
+  get backlog(): number {
+    return this.spool.unacked().length;
   }
 
-  private saveSeq(): void {
-    fs.mkdirSync(this.opts.stateDir, { recursive: true });
-    const tmp = `${this.stateFile}.tmp`;
-    fs.writeFileSync(tmp, JSON.stringify({ nextSeq: this.seq }));
-    fs.renameSync(tmp, this.stateFile);
+  /** The sampling interval in force, milliseconds. */
+  get currentIntervalMs(): number {
+    return this.intervalMs;
   }
 
-  /** Connects and starts sampling. Resolves once connected. */
-  async start(): Promise<void> {
+  /**
+   * Starts sampling at once (readings are journalled even while the broker is unreachable),
+   * connects, and resends what an earlier run left unacknowledged. Resolves on the first
+   * connection, or at once with `waitForConnection: false`.
+   */
+  async start(opts: { waitForConnection?: boolean } = {}): Promise<void> {
     const { sn, log } = this.opts;
-    const offline: DeviceStatus = { state: 'offline', ts: new Date(this.now()).toISOString(), version: AGENT_VERSION };
+    const offline: DeviceStatus = { state: 'offline', version: AGENT_VERSION };
     this.client = mqtt.connect(this.opts.brokerUrl, {
       username: sn,
       password: this.opts.secret,
       clientId: `sensor-${sn}`,
       protocolVersion: 4,
       clean: true,
-      reconnectPeriod: 2000,
+      reconnectPeriod: 1000,
+      connectTimeout: 5000,
+      // Only what the journal holds is sent: mqtt.js must not queue a second copy while offline.
+      queueQoSZero: false,
       will: { topic: sensorTopic(sn, 'status'), payload: Buffer.from(JSON.stringify(offline)), qos: 1, retain: true },
     });
     const client = this.client;
@@ -83,10 +95,34 @@ export class SensorAgent {
     client.on('connect', () => {
       const online: DeviceStatus = { state: 'online', ts: new Date(this.now()).toISOString(), version: AGENT_VERSION };
       client.publish(sensorTopic(sn, 'status'), JSON.stringify(online), { qos: 1, retain: true });
-      client.subscribe(sensorTopic(sn, 'config'), { qos: 1 });
+      client.subscribe([sensorTopic(sn, 'config'), sensorTopic(sn, 'ack')], { qos: 1 });
+      // Anything sent over the old connection may be gone: send every unacknowledged reading again.
+      this.sentAt.clear();
+      this.flush();
     });
-    client.on('message', (topic, payload) => {
-      if (topic !== sensorTopic(sn, 'config') || payload.length === 0) return;
+    client.on('message', (topic, payload) => this.onMessage(topic, payload));
+    this.reschedule();
+    this.resendTimer = setInterval(() => this.flush(), Math.max(1000, Math.floor(this.ackTimeoutMs / 3)));
+    if (opts.waitForConnection === false) return;
+    // Connection errors are retried by mqtt.js; only a stop ends the wait.
+    await new Promise<void>((resolve) => {
+      client.once('connect', () => resolve());
+      client.once('end', () => resolve());
+    });
+  }
+
+  private onMessage(topic: string, payload: Buffer): void {
+    const { sn, log } = this.opts;
+    if (payload.length === 0) return;
+    if (topic === sensorTopic(sn, 'ack')) {
+      const v = parseJsonPayload(payload, ackV);
+      if (!v.ok) return log.warn({ sn, errors: v.errors }, 'ignoring invalid ack');
+      const removed = this.spool.ack(v.value.seqs);
+      for (const [from, to] of v.value.seqs) for (let s = from; s <= to && s - from < 100_000; s++) this.sentAt.delete(s);
+      this.stats.acked += removed;
+      return;
+    }
+    if (topic === sensorTopic(sn, 'config')) {
       const v = parseJsonPayload(payload, configV);
       if (!v.ok) return log.warn({ sn, errors: v.errors }, 'ignoring invalid config');
       const next = v.value.sampleIntervalS * 1000;
@@ -95,40 +131,63 @@ export class SensorAgent {
         this.intervalMs = next;
         this.reschedule();
       }
-    });
-    await new Promise<void>((resolve, reject) => {
-      client.once('connect', () => resolve());
-      client.once('error', reject);
-    });
-    this.reschedule();
+    }
   }
 
   private reschedule(): void {
     if (this.timer) clearInterval(this.timer);
-    this.timer = setInterval(() => this.tick(), this.intervalMs);
+    this.timer = setInterval(() => void this.tick(), this.intervalMs);
   }
 
-  /** Takes one sample and publishes it (also called by the interval timer). */
-  tick(): SensorReading {
-    const s = this.opts.source.sample(this.now());
-    const reading: SensorReading = { seq: this.seq, ts: new Date(this.now()).toISOString(), ...s };
-    this.seq += 1;
-    this.saveSeq();
-    const msg: SensorTelemetry = { readings: [reading] };
-    this.client?.publish(sensorTopic(this.opts.sn, 'telemetry'), JSON.stringify(msg), { qos: 1 });
-    this.published += 1;
-    return reading;
+  /** Takes one sample, journals it and sends what is due (also called by the interval timer). */
+  async tick(): Promise<SensorReading | undefined> {
+    if (this.sampling) return undefined; // a slow adapter: skip rather than pile up
+    this.sampling = true;
+    try {
+      const s = await this.opts.adapter.read(this.now());
+      const reading = this.spool.append({ ts: new Date(this.now()).toISOString(), ...s });
+      this.stats.sampled += 1;
+      this.flush();
+      return reading;
+    } catch (err) {
+      this.opts.log.warn({ sn: this.opts.sn, err: (err as Error).message }, 'sensor read failed');
+      return undefined;
+    } finally {
+      this.sampling = false;
+    }
   }
 
-  /** Stops sampling and disconnects cleanly (announcing offline). */
+  /** Sends unacknowledged readings that were never sent or whose acknowledgement is overdue. */
+  flush(): void {
+    const client = this.client;
+    if (!client?.connected) return;
+    const now = this.now();
+    const due = this.spool.unacked().filter((r) => {
+      const t = this.sentAt.get(r.seq);
+      return t === undefined || now - t > this.ackTimeoutMs;
+    });
+    for (let i = 0; i < due.length; i += this.batchMax) {
+      const batch = due.slice(i, i + this.batchMax);
+      for (const r of batch) {
+        if (this.sentAt.has(r.seq)) this.stats.resent += 1;
+        this.sentAt.set(r.seq, now);
+      }
+      const msg: SensorTelemetry = { readings: batch };
+      client.publish(sensorTopic(this.opts.sn, 'telemetry'), JSON.stringify(msg), { qos: 1 });
+      this.stats.sent += batch.length;
+    }
+  }
+
+  /** Stops sampling and disconnects cleanly (announcing offline); the journal keeps the backlog. */
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
+    if (this.resendTimer) clearInterval(this.resendTimer);
     const client = this.client;
     if (!client) return;
     if (client.connected) {
       const offline: DeviceStatus = { state: 'offline', ts: new Date(this.now()).toISOString(), version: AGENT_VERSION };
       await client.publishAsync(sensorTopic(this.opts.sn, 'status'), JSON.stringify(offline), { qos: 1, retain: true }).catch(() => undefined);
     }
-    await client.endAsync();
+    await client.endAsync(true);
   }
 }

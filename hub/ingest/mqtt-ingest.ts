@@ -7,8 +7,9 @@
 import mqtt, { type MqttClient } from 'mqtt';
 import type { Logger } from '../../common/logger.ts';
 import { Counter, metricOnce, type Registry } from '../../common/metrics.ts';
-import { allDevicesFilter, parseDeviceTopic } from '../../protocol/topics.ts';
-import { DeviceStatus, SensorTelemetry } from '../../protocol/sensor.schema.ts';
+import { allDevicesFilter, parseDeviceTopic, sensorTopic } from '../../protocol/topics.ts';
+import { DeviceStatus, SensorTelemetry, toSeqRanges, type SensorAck } from '../../protocol/sensor.schema.ts';
+import type { SensorReadingRow } from '../repositories/reading.repository.ts';
 import { parseJsonPayload, validator } from '../../protocol/validate.ts';
 import type { ReadingWriter } from './reading-writer.ts';
 
@@ -33,6 +34,8 @@ export interface MqttIngestOptions {
 export interface MqttIngest {
   client: MqttClient;
   isConnected(): boolean;
+  /** Tells each device which of its readings are now in the database (`…/ack`, QoS 1). */
+  acknowledge(rows: readonly SensorReadingRow[]): void;
   close(): Promise<void>;
 }
 
@@ -114,6 +117,19 @@ export async function startMqttIngest(opts: MqttIngestOptions): Promise<MqttInge
   return {
     client,
     isConnected: () => client.connected,
+    acknowledge(rows) {
+      const bySn = new Map<string, number[]>();
+      for (const r of rows) {
+        const list = bySn.get(r.sn);
+        if (list) list.push(r.seq);
+        else bySn.set(r.sn, [r.seq]);
+      }
+      for (const [sn, seqs] of bySn) {
+        const ack: SensorAck = { seqs: toSeqRanges(seqs) };
+        // If this is lost, the device sends the readings again and they are acknowledged as duplicates.
+        client.publish(sensorTopic(sn, 'ack'), JSON.stringify(ack), { qos: 1 });
+      }
+    },
     close: () => client.endAsync(),
   };
 }

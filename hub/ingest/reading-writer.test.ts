@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ReadingWriter } from './reading-writer.ts';
 import { createRegistry } from '../../common/metrics.ts';
@@ -65,7 +68,7 @@ describe('ReadingWriter', () => {
   it('makes enqueue wait while the buffer is full (backpressure), then lets it through', async () => {
     const repo = new FakeRepo();
     repo.failNext = 1;
-    writer = new ReadingWriter({ repo, log: silentLogger(), registry: createRegistry(), batchMax: 10, flushMs: 5, maxBuffered: 10 });
+    writer = new ReadingWriter({ repo, log: silentLogger(), registry: createRegistry(), batchMax: 10, flushMs: 5, memoryMax: 10 });
     await writer.enqueue(rows(10));
     let done = false;
     const pending = writer.enqueue(rows(5, 'S2')).then(() => (done = true));
@@ -74,5 +77,34 @@ describe('ReadingWriter', () => {
     await pending;
     await writer.flush();
     expect(repo.stored.size).toBe(15);
+  });
+
+  it('spills to disk while the database is down and writes everything, in order, when it returns', async () => {
+    const repo = new FakeRepo();
+    repo.failNext = 3;
+    const spillDir = fs.mkdtempSync(path.join(os.tmpdir(), 'yzg-spill-'));
+    const order: number[] = [];
+    writer = new ReadingWriter({ repo, log: silentLogger(), registry: createRegistry(), batchMax: 25, flushMs: 5, memoryMax: 10, spillDir, onWritten: (r) => order.push(...r.map((x) => x.seq)) });
+    await writer.enqueue(rows(100));
+    expect(writer.stats.spilled).toBe(90);
+    expect(fs.readdirSync(spillDir).length).toBeGreaterThan(0);
+    await writer.flush();
+    expect(repo.stored.size).toBe(100);
+    expect(order).toEqual(Array.from({ length: 100 }, (_, i) => i));
+    expect(fs.readdirSync(spillDir)).toEqual([]);
+  });
+
+  it('replays readings that an earlier run left spilled on disk', async () => {
+    const spillDir = fs.mkdtempSync(path.join(os.tmpdir(), 'yzg-spill-'));
+    const down = new FakeRepo();
+    down.failNext = 1_000_000;
+    const first = new ReadingWriter({ repo: down, log: silentLogger(), registry: createRegistry(), batchMax: 25, flushMs: 5, memoryMax: 5, spillDir });
+    await first.enqueue(rows(40));
+    await first.close(50); // the hub stops while the database is still down
+    const repo = new FakeRepo();
+    writer = new ReadingWriter({ repo, log: silentLogger(), registry: createRegistry(), batchMax: 25, flushMs: 5, memoryMax: 5, spillDir });
+    await writer.flush();
+    expect(repo.stored.size).toBe(40);
+    expect(fs.readdirSync(spillDir)).toEqual([]);
   });
 });

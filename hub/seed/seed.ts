@@ -23,6 +23,8 @@ export interface DeviceCredential {
   lat: number;
   lon: number;
   regionCode: string;
+  /** Kind of place (下穿隧道, 低洼路段 …), for the simulated water model. */
+  kind?: string;
 }
 
 /** What a seed run did. */
@@ -73,7 +75,7 @@ export async function seed(services: HubServices, opts: { demoPassword: string; 
       services.auth.forgetDevice(s.sn);
       opts.log.info({ sn: s.sn }, 'rotated the secret of a seeded sensor (credentials file had none)');
     }
-    credentials.push({ sn: s.sn, secret: secret!, name: s.name, lat: s.lat, lon: s.lon, regionCode: s.regionCode });
+    credentials.push({ sn: s.sn, secret: secret!, name: s.name, lat: s.lat, lon: s.lon, regionCode: s.regionCode, kind: s.kind });
   }
   await fs.mkdir(path.dirname(opts.credentialsFile), { recursive: true });
   await fs.writeFile(opts.credentialsFile, JSON.stringify(credentials, null, 1), { mode: 0o600 });
