@@ -1,0 +1,112 @@
+/**
+ * SIMULATOR — point-mass kinematics of a multicopter: horizontal flight toward a target at cruise
+ * speed with a proportional slow-down, climb and descent rates, wind drift the position loop does
+ * not fully cancel, and a battery that drains with time in the air and with speed. Pure.
+ */
+import { headingDeg, moveNe, offsetNeM, type LatLon } from './geo.ts';
+
+/** Performance figures of the simulated airframe. */
+export interface AirframeParams {
+  /** Horizontal cruise speed, m/s (ArduPilot WPNAV_SPEED). */
+  cruiseMps: number;
+  /** Climb rate, m/s (WPNAV_SPEED_UP). */
+  climbMps: number;
+  /** Descent rate, m/s (WPNAV_SPEED_DN). */
+  descentMps: number;
+  /** Final landing descent rate, m/s (LAND_SPEED). */
+  landMps: number;
+  /** Wind the copter flies in: speed m/s and the direction it blows from, degrees. */
+  windMps: number;
+  windFromDeg: number;
+  /** Battery drain hovering, percent per second; plus `drainPerMpsPctPerS` per m/s of ground speed. */
+  hoverDrainPctPerS: number;
+  drainPerMpsPctPerS: number;
+}
+
+/** Defaults of a mid-size dock drone (40–55 min flight time). */
+export const DEFAULT_AIRFRAME: AirframeParams = {
+  cruiseMps: 15,
+  climbMps: 3,
+  descentMps: 2,
+  landMps: 1,
+  windMps: 3,
+  windFromDeg: 135,
+  hoverDrainPctPerS: 0.035,
+  drainPerMpsPctPerS: 0.0012,
+};
+
+/** The kinematic state of the vehicle. */
+export interface KinematicState extends LatLon {
+  /** Height above home, metres. */
+  altRelM: number;
+  northMps: number;
+  eastMps: number;
+  /** Vertical speed, positive up, m/s. */
+  upMps: number;
+  headingDeg: number;
+  batteryPct: number;
+}
+
+/** Where the flight controller wants to be. `null` horizontal target holds the current position. */
+export interface KinematicTarget {
+  horizontal: LatLon | null;
+  altRelM: number;
+  /** Descend at the landing rate regardless of `altRelM` (LAND, final RTL phase). */
+  landing?: boolean;
+  /** Speed limit for this leg, m/s. */
+  speedMps?: number;
+  /** Motors off: fall. */
+  freeFall?: boolean;
+}
+
+const POSITION_GAIN_PER_S = 0.5;
+const ALT_GAIN_PER_S = 1;
+/** Fraction of the wind the position loop does not cancel. */
+const WIND_RESIDUAL = 0.15;
+
+/** Advances `s` by `dtS` seconds toward `t`; returns the new state. */
+export function stepKinematics(s: KinematicState, t: KinematicTarget, dtS: number, p: AirframeParams): KinematicState {
+  const airborne = s.altRelM > 0.05;
+  let up: number;
+  if (t.freeFall) up = Math.max(s.upMps - 9.8 * dtS, -20);
+  else if (t.landing) up = -p.landMps * (s.altRelM > 10 ? p.descentMps / p.landMps : 1);
+  else up = Math.max(-p.descentMps, Math.min(p.climbMps, ALT_GAIN_PER_S * (t.altRelM - s.altRelM)));
+
+  let north = 0;
+  let east = 0;
+  if (airborne && !t.freeFall) {
+    if (t.horizontal) {
+      const { northM, eastM } = offsetNeM(s, t.horizontal);
+      const dist = Math.hypot(northM, eastM);
+      const speed = Math.min(t.speedMps ?? p.cruiseMps, POSITION_GAIN_PER_S * dist);
+      if (dist > 1e-6) {
+        north = (northM / dist) * speed;
+        east = (eastM / dist) * speed;
+      }
+    }
+    // The wind blows *from* windFromDeg: the drift points the other way.
+    const toRad = ((p.windFromDeg + 180) * Math.PI) / 180;
+    north += WIND_RESIDUAL * p.windMps * Math.cos(toRad);
+    east += WIND_RESIDUAL * p.windMps * Math.sin(toRad);
+  }
+  let altRelM = s.altRelM + up * dtS;
+  if (altRelM <= 0) {
+    altRelM = 0;
+    up = 0;
+    north = 0;
+    east = 0;
+  }
+  const moved = moveNe(s, north * dtS, east * dtS);
+  const groundMps = Math.hypot(north, east);
+  const drain = airborne || altRelM > 0 ? (p.hoverDrainPctPerS + p.drainPerMpsPctPerS * (groundMps + p.windMps)) * dtS : 0;
+  return {
+    lat: moved.lat,
+    lon: moved.lon,
+    altRelM,
+    northMps: north,
+    eastMps: east,
+    upMps: up,
+    headingDeg: groundMps > 0.5 ? headingDeg(north, east) : s.headingDeg,
+    batteryPct: Math.max(0, s.batteryPct - drain),
+  };
+}
