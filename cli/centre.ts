@@ -14,6 +14,7 @@ import { seed, type SeedResult } from '../hub/seed/seed.ts';
 import { startHub, type Hub } from '../hub/server.ts';
 import { createBroker, type Broker } from '../broker/broker.ts';
 import { loadOrCreateSecrets } from './secrets.ts';
+import { startWorkflowJobs } from '../hub/workflow/workflow-jobs.ts';
 
 /** MQTT username of the hub's consumer. */
 export const HUB_SERVICE_USER = 'svc-hub';
@@ -110,6 +111,9 @@ export async function startCentre(config: Config, log: Logger, progress: (msg: s
       cockpitDir: config.cockpitDir,
     });
     cleanups.push(() => hub.close());
+    // SLA timers and webhook deliveries of the workflow (durable: rows scanned with SKIP LOCKED).
+    const workflowJobs = startWorkflowJobs(hub.services.workflow, log.child({ module: 'workflow-jobs' }));
+    cleanups.push(() => workflowJobs.stop());
 
     return { config, databaseUrl: db.url, pool: db.pool, registry, broker, hub, mqttUrl, mqttWsPort, seedResult, credentialsFile, stop };
   } catch (err) {

@@ -2,8 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { AppError, CommonErrors, type ErrorFactory } from './errors.ts';
 import { AuthErrors } from '../hub/services/auth.service.ts';
 import { DeviceErrors } from '../hub/services/device.service.ts';
+import { WorkflowErrors } from '../hub/workflow/ticket-machine.ts';
+import { RoutingErrors } from '../hub/services/routing.service.ts';
+import { EventErrors } from '../hub/services/event.service.ts';
+import { NotificationErrors } from '../hub/services/notification.service.ts';
+import { KpiErrors } from '../hub/services/kpi.service.ts';
+import { Open311Errors } from '../hub/services/open311.service.ts';
 
-const catalogues: Record<string, Record<string, ErrorFactory>> = { CommonErrors, AuthErrors, DeviceErrors };
+const catalogues: Record<string, Record<string, ErrorFactory>> = { CommonErrors, AuthErrors, DeviceErrors, WorkflowErrors, RoutingErrors, EventErrors, NotificationErrors, KpiErrors, Open311Errors };
 
 describe('error catalogues', () => {
   it('give every error a code equal to its name, in UPPER_SNAKE, with an HTTP status and a Chinese message', () => {

@@ -21,6 +21,13 @@ import { authRoutes } from './routes/auth/index.ts';
 import { sensorRoutes } from './routes/sensors/index.ts';
 import { deviceRoutes } from './routes/devices/index.ts';
 import { liveRoutes } from './routes/live/index.ts';
+import { ticketRoutes } from './routes/tickets/index.ts';
+import { eventRoutes } from './routes/events/index.ts';
+import { orgRoutes } from './routes/org/index.ts';
+import { routingRuleRoutes } from './routes/routing-rules/index.ts';
+import { kpiRoutes } from './routes/kpis/index.ts';
+import { open311Routes } from './routes/open311/index.ts';
+import { notificationRoutes } from './routes/notifications/index.ts';
 
 /** What the app needs from its composition root. */
 export interface AppDeps {
@@ -75,6 +82,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(sensorRoutes, { devices: deps.services.devices });
   await app.register(deviceRoutes, { devices: deps.services.devices });
   await app.register(liveRoutes, { live: deps.live });
+  const workflow = deps.services.workflow;
+  await app.register(ticketRoutes, { workflow });
+  await app.register(eventRoutes, { workflow });
+  await app.register(orgRoutes, { workflow });
+  await app.register(routingRuleRoutes, { workflow });
+  await app.register(kpiRoutes, { workflow });
+  await app.register(open311Routes, { workflow });
+  await app.register(notificationRoutes, { workflow, live: deps.live });
 
   const cockpitIndex = deps.cockpitDir ? path.join(deps.cockpitDir, 'index.html') : undefined;
   if (deps.cockpitDir && cockpitIndex && fs.existsSync(cockpitIndex)) {

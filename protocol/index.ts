@@ -5,3 +5,4 @@ export * from './api.schema.ts';
 export * from './roles.ts';
 export * from './bands.ts';
 export * from './validate.ts';
+export * from './workflow.schema.ts';

@@ -10,6 +10,7 @@ import type { Logger } from '../../common/logger.ts';
 import type { Role } from '../../protocol/roles.ts';
 import type { HubServices } from '../services/index.ts';
 import type { RegionRow } from '../repositories/region.repository.ts';
+import type { OrgUnitRow } from '../repositories/org.repository.ts';
 import { hashDeviceSecret, hashPassword, newDeviceSecret } from '../services/auth.service.ts';
 
 /** Folder of the reference data files. */
@@ -51,6 +52,12 @@ export async function seed(services: HubServices, opts: { demoPassword: string; 
   for (const u of users) {
     if (await repos.users.insertIfAbsent({ ...u, passwordHash: demoHash })) usersCreated += 1;
   }
+
+  // The eight-level workflow: org units of every tier, default routing rules and time limits, the 12345 demo client.
+  const { units } = await readJson<{ units: OrgUnitRow[] }>('org-units.json');
+  await services.workflow.org.seedUnits(units, regions, users);
+  await services.workflow.routing.seedDefaults(await readJson('routing-rules.json'));
+  await services.workflow.open311.registerClient('12345热线（演示）', `12345-${opts.demoPassword}`);
 
   const { spots } = await readJson<{ spots: Array<Omit<DeviceCredential, 'secret'>> }>('rain-spots.json');
   const known = new Map<string, string>();
