@@ -14,6 +14,8 @@ import { seed, type SeedResult } from '../hub/seed/seed.ts';
 import { startHub, type Hub } from '../hub/server.ts';
 import { createBroker, type Broker } from '../broker/broker.ts';
 import { loadOrCreateSecrets } from './secrets.ts';
+import { DEFAULT_RULES } from '../analytics/sensor-rules/rules.config.ts';
+import type { HubOptions } from '../hub/server.ts';
 import { startWorkflowJobs } from '../hub/workflow/workflow-jobs.ts';
 
 /** MQTT username of the hub's consumer. */
@@ -60,7 +62,12 @@ export async function startDatabase(config: Config, log: Logger, progress: (msg:
 }
 
 /** Starts the whole centre. With `YZG_MQTT_URL` set, no broker is started here. */
-export async function startCentre(config: Config, log: Logger, progress: (msg: string) => void = () => undefined): Promise<Centre> {
+export async function startCentre(
+  config: Config,
+  log: Logger,
+  progress: (msg: string) => void = () => undefined,
+  hubOverrides: Partial<Pick<HubOptions, 'sensingTickMs' | 'alarmEvents'>> = {},
+): Promise<Centre> {
   const cleanups: Array<() => Promise<unknown>> = [];
   const stop = async () => {
     for (const c of cleanups.reverse()) await c().catch((err: Error) => log.warn({ err: err.message }, 'shutdown step failed'));
@@ -109,6 +116,13 @@ export async function startCentre(config: Config, log: Logger, progress: (msg: s
       http: { host: config.httpHost, port: config.httpPort },
       ingest: { batchMax: config.ingestBatchMax, flushMs: config.ingestFlushMs, spillDir: path.join(config.dataDir, 'ingest-spill') },
       cockpitDir: config.cockpitDir,
+      sensing: {
+        rules: { ...DEFAULT_RULES, bandsMm: config.depthBandsMm.split(',').map(Number) as unknown as typeof DEFAULT_RULES.bandsMm },
+        normalIntervalS: config.sensorIntervalS,
+        rainIntervalS: config.sensorRainIntervalS,
+        rainModeOffAfterMs: config.rainModeOffAfterS * 1000,
+      },
+      ...hubOverrides,
     });
     cleanups.push(() => hub.close());
     // SLA timers and webhook deliveries of the workflow (durable: rows scanned with SKIP LOCKED).

@@ -36,6 +36,10 @@ export const CONFIG_KEYS = {
   simSeed: { env: 'YZG_SIM_SEED', kind: 'int', default: '2026', min: 0, max: 2 ** 31 - 1, doc: 'Seed of the simulated weather (the same seed replays the same storm).' },
   simSpeed: { env: 'YZG_SIM_SPEED', kind: 'int', default: '6', min: 1, max: 3600, doc: 'Simulated seconds per real second of the simulated weather.' },
   simIntervalMs: { env: 'YZG_SIM_INTERVAL_MS', kind: 'int', default: '5000', min: 100, max: 3_600_000, doc: 'Sampling interval of the simulated sensors, milliseconds.' },
+  sensorIntervalS: { env: 'YZG_SENSOR_INTERVAL_S', kind: 'int', default: '10', min: 1, max: 3600, doc: 'Sampling interval the hub sets for sensors outside rain mode, seconds.' },
+  sensorRainIntervalS: { env: 'YZG_SENSOR_RAIN_INTERVAL_S', kind: 'int', default: '2', min: 1, max: 3600, doc: 'Sampling interval the hub sets for sensors in rain mode, seconds.' },
+  rainModeOffAfterS: { env: 'YZG_RAIN_MODE_OFF_AFTER_S', kind: 'int', default: '1800', min: 0, max: 86_400, doc: 'Rain mode set by a rainstorm signal ends after the signal stayed below orange this long, seconds.' },
+  depthBandsMm: { env: 'YZG_DEPTH_BANDS_MM', kind: 'string', default: '50,150,270,400', doc: 'Waterlogging bands notice, warning, restrict, close, millimetres (comma-separated, increasing).' },
   ingestBatchMax: { env: 'YZG_INGEST_BATCH_MAX', kind: 'int', default: '1000', min: 1, max: 50_000, doc: 'Largest number of readings written in one database statement.' },
   ingestFlushMs: { env: 'YZG_INGEST_FLUSH_MS', kind: 'int', default: '50', min: 1, max: 10_000, doc: 'Longest time a reading waits in the ingest batch, milliseconds.' },
   cockpitDir: { env: 'YZG_COCKPIT_DIR', kind: 'string', default: 'cockpit/dist', doc: 'Folder of the built cockpit that the hub serves at /.' },
@@ -109,6 +113,12 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
   }
   if (typeof out.simScenario === 'string' && !['dry', 'drizzle', 'light-rain', 'heavy-rain', 'red-rainstorm'].includes(out.simScenario)) {
     problems.push(`YZG_SIM_SCENARIO=${JSON.stringify(out.simScenario)} is not one of dry, drizzle, light-rain, heavy-rain, red-rainstorm`);
+  }
+  if (typeof out.depthBandsMm === 'string') {
+    const b = out.depthBandsMm.split(',').map((x) => Number(x.trim()));
+    if (b.length !== 4 || b.some((x) => !Number.isFinite(x) || x < 0) || b.some((x, i) => i > 0 && x <= b[i - 1]!)) {
+      problems.push(`YZG_DEPTH_BANDS_MM=${JSON.stringify(out.depthBandsMm)} must be four increasing millimetre values`);
+    }
   }
   if (typeof out.jwtSecret === 'string' && out.jwtSecret.length < 32) problems.push('YZG_JWT_SECRET must be at least 32 characters');
   if (problems.length > 0) throw new ConfigError(problems);

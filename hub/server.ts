@@ -11,6 +11,16 @@ import { LiveBus } from './live/live-bus.ts';
 import { ReadingWriter } from './ingest/reading-writer.ts';
 import { startMqttIngest, type MqttIngest } from './ingest/mqtt-ingest.ts';
 import { createHubServices, type HubServices } from './services/index.ts';
+import { RollupRepository } from './repositories/rollup.repository.ts';
+import { AlarmRepository } from './repositories/alarm.repository.ts';
+import { RainModeRepository } from './repositories/rain-mode.repository.ts';
+import { SensorMetaRepository } from './repositories/sensor-meta.repository.ts';
+import { RollupMaintainer } from './ingest/rollup-maintainer.ts';
+import { SensingService, type AlarmEventSink, type SensingConfig } from './services/sensing.service.ts';
+import { alarmRoutes } from './routes/alarms/index.ts';
+import { rainModeRoutes } from './routes/rain-mode/index.ts';
+import { sensorTopic } from '../protocol/topics.ts';
+import { DEFAULT_RULES } from '../analytics/sensor-rules/rules.config.ts';
 
 /** Options of a hub node. */
 export interface HubOptions {
@@ -23,6 +33,12 @@ export interface HubOptions {
   http: { host: string; port: number };
   ingest: { batchMax: number; flushMs: number; spillDir?: string };
   cockpitDir?: string;
+  /** Sensor rules and rain mode; defaults from DOMAIN.md. */
+  sensing?: Partial<SensingConfig>;
+  /** Where alarms become events (the workflow). */
+  alarmEvents?: AlarmEventSink;
+  /** Period of the sensing clock (offline checks), ms; 0 disables it (tests drive `tick()`). */
+  sensingTickMs?: number;
 }
 
 /** A running hub node. */
@@ -32,6 +48,8 @@ export interface Hub {
   writer: ReadingWriter;
   ingest: MqttIngest;
   live: LiveBus;
+  sensing: SensingService;
+  rollups: RollupMaintainer;
   /** Base URL, e.g. `http://127.0.0.1:8080`. */
   url: string;
   close(): Promise<void>;
@@ -43,6 +61,8 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
   const services = createHubServices(opts.pool, log);
   const live = new LiveBus();
   let ingestRef: MqttIngest | undefined;
+  let sensingRef: SensingService | undefined;
+  const rollups = new RollupMaintainer(new RollupRepository(opts.pool), log.child({ module: 'rollups' }));
   const writer = new ReadingWriter({
     repo: services.repos.readings,
     log: log.child({ module: 'writer' }),
@@ -54,6 +74,8 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
     onCommitted: (rows, at) => {
       const receivedAt = at.toISOString();
       for (const { sn, ...reading } of rows) live.publish({ type: 'reading', sn, reading: { ...reading, receivedAt } });
+      rollups.touched(rows.map((r) => Date.parse(r.ts)));
+      void sensingRef?.onReadings(rows, at);
     },
   });
   const ingest = await startMqttIngest({
@@ -67,6 +89,22 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
     registry: opts.registry,
   });
   ingestRef = ingest;
+  const sensing = new SensingService(
+    {
+      alarms: new AlarmRepository(opts.pool),
+      rainModes: new RainModeRepository(opts.pool),
+      meta: new SensorMetaRepository(opts.pool),
+      audit: services.repos.audit,
+      live,
+      log: log.child({ module: 'sensing' }),
+      publishConfig: (sn, config) => ingest.client.publish(sensorTopic(sn, 'config'), JSON.stringify(config), { qos: 1, retain: true }),
+      events: opts.alarmEvents,
+    },
+    { rules: DEFAULT_RULES, normalIntervalS: 10, rainIntervalS: 2, rainModeOffAfterMs: 30 * 60_000, ...opts.sensing },
+  );
+  await sensing.start(opts.sensingTickMs ?? 5000);
+  sensingRef = sensing;
+  rollups.start();
   const app = await buildApp({
     pool: opts.pool,
     services,
@@ -78,6 +116,8 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
     cockpitDir: opts.cockpitDir,
     ingestConnected: ingest.isConnected,
   });
+  await app.register(alarmRoutes, { sensing });
+  await app.register(rainModeRoutes, { sensing });
   const address = await app.listen({ host: opts.http.host, port: opts.http.port });
   const url = address.replace('[::1]', '127.0.0.1');
   log.info({ url }, 'hub listening');
@@ -87,10 +127,14 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
     writer,
     ingest,
     live,
+    sensing,
+    rollups,
     url,
     async close() {
       await ingest.close();
       await writer.close();
+      await sensing.stop();
+      await rollups.stop();
       await app.close();
     },
   };

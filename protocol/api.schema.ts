@@ -3,6 +3,7 @@ import Type, { type Static } from 'typebox';
 import { ROLES, type Role } from './roles.ts';
 import { SERIAL_PATTERN, DEVICE_KINDS, type DeviceKind } from './topics.ts';
 import { SensorReading } from './sensor.schema.ts';
+import type { SensingLiveMessage } from './sensing.schema.ts';
 
 /** The reply to every refused request: a stable code, a message and optional details. */
 export const ErrorReply = Type.Object({
@@ -105,4 +106,5 @@ export type ReadingsQuery = Static<typeof ReadingsQuery>;
 export type LiveMessage =
   | { type: 'hello'; user: string; serverTime: string }
   | { type: 'reading'; sn: string; reading: SensorReading & { receivedAt: string } }
-  | { type: 'status'; sn: string; online: boolean; ts: string };
+  | { type: 'status'; sn: string; online: boolean; ts: string }
+  | SensingLiveMessage;

@@ -6,3 +6,4 @@ export * from './roles.ts';
 export * from './bands.ts';
 export * from './validate.ts';
 export * from './workflow.schema.ts';
+export * from './sensing.schema.ts';

@@ -34,6 +34,8 @@ export interface SensorAgentOptions {
   batchMax?: number;
   /** A sent reading not acknowledged within this time is sent again, milliseconds. */
   ackTimeoutMs?: number;
+  /** Sample on the agent's own timer (default); false when a test drives `tick()` on a fake clock. */
+  autoSample?: boolean;
   now?: () => number;
 }
 
@@ -136,6 +138,7 @@ export class SensorAgent {
 
   private reschedule(): void {
     if (this.timer) clearInterval(this.timer);
+    if (this.opts.autoSample === false) return;
     this.timer = setInterval(() => void this.tick(), this.intervalMs);
   }
 

@@ -27,6 +27,8 @@ export const SCENARIOS = ['dry', 'drizzle', 'light-rain', 'heavy-rain', 'red-rai
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 const M_PER_DEG_LAT = 111_320;
+/** Intensity that overlapping cells approach but do not pass, mm/h (the local record is 120.6 mm in an hour). */
+export const MAX_RAIN_MM_PER_H = 150;
 /** Centre of Panyu district. */
 export const PANYU_CENTRE = { lat: 22.98, lon: 113.38 } as const;
 
@@ -50,7 +52,9 @@ export class RainField {
       const dx = (lon - cLon) * mPerDegLon;
       total += c.peakMmPerH * envelope * Math.exp(-(dx * dx + dy * dy) / (2 * c.radiusM * c.radiusM));
     }
-    return Math.round(total * 10) / 10;
+    // Overlapping cells do not add up without limit: rain saturates towards the local extreme.
+    const saturated = MAX_RAIN_MM_PER_H * (1 - Math.exp(-total / MAX_RAIN_MM_PER_H));
+    return Math.round(saturated * 10) / 10;
   }
 }
 

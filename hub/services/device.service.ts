@@ -5,6 +5,7 @@ import type { SensorReading } from '../../protocol/sensor.schema.ts';
 import type { DeviceRepository } from '../repositories/device.repository.ts';
 import type { ReadingRepository } from '../repositories/reading.repository.ts';
 import type { AuditRepository } from '../repositories/audit.repository.ts';
+import type { RollupRepository, SeriesBucket, SeriesPoint } from '../repositories/rollup.repository.ts';
 import { hashDeviceSecret, newDeviceSecret, type AuthService } from './auth.service.ts';
 
 /** Errors of device management. */
@@ -27,6 +28,7 @@ export class DeviceService {
     private readonly readingRepo: ReadingRepository,
     private readonly audit: AuditRepository,
     private readonly auth: AuthService,
+    private readonly rollups?: RollupRepository,
   ) {}
 
   /** Registers a device and returns its secret, which is stored only as a hash. */
@@ -66,5 +68,18 @@ export class DeviceService {
     const from = q.from ?? new Date(Date.parse(to) - 24 * 3600_000).toISOString();
     if (Date.parse(from) > Date.parse(to)) throw CommonErrors.VALIDATION_FAILED('from 必须早于 to / from must be before to');
     return this.readingRepo.list(sn, from, to, q.limit ?? 500);
+  }
+
+  /** A sensor's series; the bucket defaults to the finest that keeps the answer small. */
+  async series(sn: string, q: { from?: string; to?: string; bucket?: SeriesBucket; limit?: number }): Promise<{ bucket: SeriesBucket; points: SeriesPoint[] }> {
+    const cred = await this.devices.findCredentials(sn);
+    if (!cred || cred.kind !== 'sensor') throw DeviceErrors.DEVICE_NOT_FOUND(undefined, { sn });
+    if (!this.rollups) throw CommonErrors.UNAVAILABLE();
+    const to = q.to ? new Date(q.to) : new Date(Date.now() + 60_000);
+    const from = q.from ? new Date(q.from) : new Date(to.getTime() - 6 * 3600_000);
+    if (from >= to) throw CommonErrors.VALIDATION_FAILED('from 必须早于 to / from must be before to');
+    const spanH = (to.getTime() - from.getTime()) / 3600_000;
+    const bucket = q.bucket ?? (spanH <= 6 ? '1m' : spanH <= 14 * 24 ? '1h' : '1d');
+    return { bucket, points: await this.rollups.series(sn, from, to, bucket, q.limit ?? 5000) };
   }
 }

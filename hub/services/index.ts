@@ -7,6 +7,7 @@ import { ReadingRepository } from '../repositories/reading.repository.ts';
 import { RegionRepository } from '../repositories/region.repository.ts';
 import { UserRepository } from '../repositories/user.repository.ts';
 import { AuthService } from './auth.service.ts';
+import { RollupRepository } from '../repositories/rollup.repository.ts';
 import { DeviceService } from './device.service.ts';
 import { systemClock, type Clock } from '../../common/clock.ts';
 import { WorkflowOutbox } from '../workflow/workflow-outbox.ts';
@@ -83,7 +84,7 @@ export function createHubServices(pool: Pool, log: Logger, opts: HubServiceOptio
     notifications: new NotificationRepository(pool),
   };
   const auth = new AuthService(repos.users, repos.devices, repos.audit, log.child({ module: 'auth' }));
-  return { repos, auth, devices: new DeviceService(repos.devices, repos.readings, repos.audit, auth), workflow: createWorkflowServices(pool, repos, log, opts) };
+  return { repos, auth, devices: new DeviceService(repos.devices, repos.readings, repos.audit, auth, new RollupRepository(pool)), workflow: createWorkflowServices(pool, repos, log, opts) };
 }
 
 function createWorkflowServices(pool: Pool, repos: HubServices['repos'], log: Logger, opts: HubServiceOptions): WorkflowServices {

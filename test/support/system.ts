@@ -31,7 +31,7 @@ export interface TestSystem {
 }
 
 /** Starts a system; `env` overrides configuration keys. */
-export async function startSystem(env: Record<string, string> = {}): Promise<TestSystem> {
+export async function startSystem(env: Record<string, string> = {}, hubOverrides: Parameters<typeof startCentre>[3] = {}): Promise<TestSystem> {
   const db = await createTestDatabase({ migrate: false });
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'yzg-test-data-'));
   const config = loadConfig({
@@ -45,7 +45,7 @@ export async function startSystem(env: Record<string, string> = {}): Promise<Tes
     ...env,
   });
   const log = process.env.YZG_TEST_LOG ? createLogger({ level: process.env.YZG_TEST_LOG as 'debug' }) : silentLogger();
-  const centre = await startCentre(config, log);
+  const centre = await startCentre(config, log, undefined, hubOverrides);
   const sensors = centre.seedResult.credentials.map(({ sn, secret, name }) => ({ sn, secret, name }));
   const clients = new Map<string, mqtt.MqttClient>();
 
