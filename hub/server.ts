@@ -60,8 +60,8 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
   const log = opts.log;
   const services = createHubServices(opts.pool, log);
   const live = new LiveBus();
-  let ingestRef: MqttIngest | undefined;
-  let sensingRef: SensingService | undefined;
+  // Parts created after the writer, which the writer's callbacks reach once they exist.
+  const late: { ingest?: MqttIngest; sensing?: SensingService } = {};
   const rollups = new RollupMaintainer(new RollupRepository(opts.pool), log.child({ module: 'rollups' }));
   const writer = new ReadingWriter({
     repo: services.repos.readings,
@@ -70,12 +70,12 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
     batchMax: opts.ingest.batchMax,
     flushMs: opts.ingest.flushMs,
     spillDir: opts.ingest.spillDir,
-    onWritten: (rows) => ingestRef?.acknowledge(rows),
+    onWritten: (rows) => late.ingest?.acknowledge(rows),
     onCommitted: (rows, at) => {
       const receivedAt = at.toISOString();
       for (const { sn, ...reading } of rows) live.publish({ type: 'reading', sn, reading: { ...reading, receivedAt } });
       rollups.touched(rows.map((r) => Date.parse(r.ts)));
-      void sensingRef?.onReadings(rows, at);
+      void late.sensing?.onReadings(rows, at);
     },
   });
   const ingest = await startMqttIngest({
@@ -88,7 +88,7 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
     log,
     registry: opts.registry,
   });
-  ingestRef = ingest;
+  late.ingest = ingest;
   const sensing = new SensingService(
     {
       alarms: new AlarmRepository(opts.pool),
@@ -103,7 +103,7 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
     { rules: DEFAULT_RULES, normalIntervalS: 10, rainIntervalS: 2, rainModeOffAfterMs: 30 * 60_000, ...opts.sensing },
   );
   await sensing.start(opts.sensingTickMs ?? 5000);
-  sensingRef = sensing;
+  late.sensing = sensing;
   rollups.start();
   const app = await buildApp({
     pool: opts.pool,
