@@ -17,6 +17,7 @@ import { RainModeRepository } from './repositories/rain-mode.repository.ts';
 import { SensorMetaRepository } from './repositories/sensor-meta.repository.ts';
 import { RollupMaintainer } from './ingest/rollup-maintainer.ts';
 import { SensingService, type AlarmEventSink, type SensingConfig } from './services/sensing.service.ts';
+import { workflowAlarmSink } from './services/alarm-events.ts';
 import { alarmRoutes } from './routes/alarms/index.ts';
 import { rainModeRoutes } from './routes/rain-mode/index.ts';
 import { sensorTopic } from '../protocol/topics.ts';
@@ -98,7 +99,7 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
       live,
       log: log.child({ module: 'sensing' }),
       publishConfig: (sn, config) => ingest.client.publish(sensorTopic(sn, 'config'), JSON.stringify(config), { qos: 1, retain: true }),
-      events: opts.alarmEvents,
+      events: opts.alarmEvents ?? workflowAlarmSink(services.workflow.events),
     },
     { rules: DEFAULT_RULES, normalIntervalS: 10, rainIntervalS: 2, rainModeOffAfterMs: 30 * 60_000, ...opts.sensing },
   );

@@ -100,6 +100,15 @@ describe('a red rainstorm', () => {
     expect(rainModeSeen.length).toBeGreaterThan(0);
     expect(fastInterval).toBe(true);
 
+    // Each flooded spot's alarm opened one waterlogging event (with its ticket), not one per reading.
+    const events = await sys.centre.pool.query<{ source_ref: string; n: number }>(
+      "SELECT source_ref, count(*)::int AS n FROM event WHERE source = 'sensor' AND type = 'waterlogging' GROUP BY source_ref",
+    );
+    for (const sn of flooded) expect(events.rows.find((e) => e.source_ref === `${sn}/depth`)?.n, sn).toBe(1);
+    for (const a of all.filter((x) => x.kind === 'depth')) expect(a.eventId, `alarm ${a.id}`).not.toBeNull();
+    const tickets = await sys.centre.pool.query("SELECT count(*)::int AS n FROM ticket t JOIN event e ON e.id = t.event_id WHERE e.source = 'sensor'");
+    expect(tickets.rows[0].n).toBeGreaterThanOrEqual(flooded.length);
+
     // Nine hours on, the water is gone: no depth alarm is open any more.
     const open = await api<AlarmView[]>('/api/v1/alarms?state=open');
     expect(open.filter((a) => a.kind === 'depth')).toEqual([]);
