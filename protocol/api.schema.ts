@@ -4,6 +4,7 @@ import { ROLES, type Role } from './roles.ts';
 import { SERIAL_PATTERN, DEVICE_KINDS, type DeviceKind } from './topics.ts';
 import { SensorReading } from './sensor.schema.ts';
 import type { SensingLiveMessage } from './sensing.schema.ts';
+import type { WorkflowLiveMessage } from './workflow.schema.ts';
 
 /** The reply to every refused request: a stable code, a message and optional details. */
 export const ErrorReply = Type.Object({
@@ -107,4 +108,5 @@ export type LiveMessage =
   | { type: 'hello'; user: string; serverTime: string }
   | { type: 'reading'; sn: string; reading: SensorReading & { receivedAt: string } }
   | { type: 'status'; sn: string; online: boolean; ts: string }
-  | SensingLiveMessage;
+  | SensingLiveMessage
+  | WorkflowLiveMessage;

@@ -450,9 +450,5 @@ export interface NotificationLiveMessage {
   at: string;
 }
 
-/**
- * Live messages of the workflow, sent on the same WebSocket `/api/v1/live` as `LiveMessage`.
- * Kept out of the `LiveMessage` union for now because the cockpit's live reducer assumes every
- * non-hello message carries `sn`; fold them in once it ignores unknown types.
- */
+/** Live messages of the workflow, part of `LiveMessage` on the WebSocket `/api/v1/live`. */
 export type WorkflowLiveMessage = TicketLiveMessage | NotificationLiveMessage;

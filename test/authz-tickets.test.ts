@@ -88,7 +88,7 @@ describe('authorisation matrix: each role × each ticket endpoint', () => {
       got[row.endpoint]!.sort();
     }
     expect(got).toEqual(want);
-  });
+  }, 240_000);
 
   it('shows each person only the tickets of their area in lists', async () => {
     const mine = await ticketAt('dispatched');

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { InjectOptions } from 'fastify';
 import { startSystem, type TestSystem } from './support/system.ts';
 
 let sys: TestSystem;
@@ -11,7 +12,7 @@ beforeAll(async () => {
 });
 afterAll(async () => sys?.stop());
 
-const inject = (o: Parameters<TestSystem['centre']['hub']['app']['inject']>[0]) => sys.centre.hub.app.inject(o);
+const inject = (o: InjectOptions) => sys.centre.hub.app.inject(o);
 const act = async (id: number, action: string, body: object, token = duty) =>
   (await inject({ method: 'POST', url: `/api/v1/tickets/${id}/${action}`, headers: { authorization: `Bearer ${token}` }, payload: body })).json();
 

@@ -5,7 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import Type from 'typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { ErrorReply, type LiveMessage } from '../../../protocol/api.schema.ts';
+import { ErrorReply } from '../../../protocol/api.schema.ts';
 import { CreateWebhookBody, NotificationView } from '../../../protocol/workflow.schema.ts';
 import type { LiveBus } from '../../live/live-bus.ts';
 import type { WorkflowServices } from '../../services/index.ts';
@@ -13,8 +13,7 @@ import type { WorkflowServices } from '../../services/index.ts';
 /** Registers `/api/v1/notifications…` and the live bridge. */
 export async function notificationRoutes(app: FastifyInstance, opts: { workflow: WorkflowServices; live: LiveBus }): Promise<void> {
   const { notifications, org, outbox } = opts.workflow;
-  // The workflow messages ride the same socket; see WorkflowLiveMessage for why they are cast.
-  const unsubscribe = outbox.subscribe((msg) => opts.live.publish(msg as unknown as LiveMessage));
+  const unsubscribe = outbox.subscribe((msg) => opts.live.publish(msg));
   app.addHook('onClose', async () => unsubscribe());
 
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
