@@ -14,6 +14,7 @@ import { seed, type SeedResult } from '../hub/seed/seed.ts';
 import { startHub, type Hub } from '../hub/server.ts';
 import { createBroker, type Broker } from '../broker/broker.ts';
 import { loadOrCreateSecrets } from './secrets.ts';
+import { startDockOperations, type DockOperations } from '../hub/docks/dock-operations.ts';
 import { DEFAULT_RULES } from '../analytics/sensor-rules/rules.config.ts';
 import type { HubOptions } from '../hub/server.ts';
 import { startWorkflowJobs } from '../hub/workflow/workflow-jobs.ts';
@@ -34,6 +35,8 @@ export interface Centre {
   mqttWsPort?: number;
   seedResult: SeedResult;
   credentialsFile: string;
+  /** The centre's ground station and dock channels (issue 4). */
+  docks?: DockOperations;
   stop(): Promise<void>;
 }
 
@@ -125,11 +128,22 @@ export async function startCentre(
       ...hubOverrides,
     });
     cleanups.push(() => hub.close());
+    // Drone docks: the centre's MAVLink ground station (MQTT tunnel) and the dock channels (issue 4).
+    progress('启动地面站 / starting the ground station');
+    const docks = await startDockOperations({
+      mqtt: { url: mqttUrl, username: HUB_SERVICE_USER, password: servicePassword, clientId: `yzg-gcs-${process.pid}-${Date.now().toString(36)}` },
+      repos: { docks: hub.services.docks.repos.docks, vehicles: hub.services.docks.repos.vehicles, flights: hub.services.docks.repos.flights, devices: hub.services.repos.devices },
+      live: hub.live,
+      log,
+      registry,
+    });
+    hub.services.docks.docks.attach(docks, hub.live);
+    cleanups.push(() => docks.close());
     // SLA timers and webhook deliveries of the workflow (durable: rows scanned with SKIP LOCKED).
     const workflowJobs = startWorkflowJobs(hub.services.workflow, log.child({ module: 'workflow-jobs' }));
     cleanups.push(() => workflowJobs.stop());
 
-    return { config, databaseUrl: db.url, pool: db.pool, registry, broker, hub, mqttUrl, mqttWsPort, seedResult, credentialsFile, stop };
+    return { config, databaseUrl: db.url, pool: db.pool, registry, broker, hub, mqttUrl, mqttWsPort, seedResult, credentialsFile, docks, stop };
   } catch (err) {
     await stop();
     throw err;

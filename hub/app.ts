@@ -21,6 +21,8 @@ import { authRoutes } from './routes/auth/index.ts';
 import { sensorRoutes } from './routes/sensors/index.ts';
 import { deviceRoutes } from './routes/devices/index.ts';
 import { liveRoutes } from './routes/live/index.ts';
+import { dockRoutes } from './routes/docks/index.ts';
+import { flightRoutes } from './routes/flights/index.ts';
 import { ticketRoutes } from './routes/tickets/index.ts';
 import { eventRoutes } from './routes/events/index.ts';
 import { orgRoutes } from './routes/org/index.ts';
@@ -82,6 +84,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(sensorRoutes, { devices: deps.services.devices });
   await app.register(deviceRoutes, { devices: deps.services.devices });
   await app.register(liveRoutes, { live: deps.live });
+  await app.register(dockRoutes, { docks: deps.services.docks.docks });
+  await app.register(flightRoutes, { flights: deps.services.docks.flights });
   const workflow = deps.services.workflow;
   await app.register(ticketRoutes, { workflow });
   await app.register(eventRoutes, { workflow });

@@ -3,6 +3,7 @@ import Type, { type Static } from 'typebox';
 import { ROLES, type Role } from './roles.ts';
 import { SERIAL_PATTERN, DEVICE_KINDS, type DeviceKind } from './topics.ts';
 import { SensorReading } from './sensor.schema.ts';
+import type { DockLiveMessage } from './dock.schema.ts';
 import type { SensingLiveMessage } from './sensing.schema.ts';
 import type { WorkflowLiveMessage } from './workflow.schema.ts';
 
@@ -105,6 +106,7 @@ export type ReadingsQuery = Static<typeof ReadingsQuery>;
 
 /** Messages the hub pushes on the live WebSocket `GET /api/v1/live`. */
 export type LiveMessage =
+  | DockLiveMessage
   | { type: 'hello'; user: string; serverTime: string }
   | { type: 'reading'; sn: string; reading: SensorReading & { receivedAt: string } }
   | { type: 'status'; sn: string; online: boolean; ts: string }

@@ -5,7 +5,7 @@
  */
 import Type, { type Static } from 'typebox';
 import { SERIAL_PATTERN } from './topics.ts';
-import { CommandResult, VehicleTelemetry } from './vehicle.schema.ts';
+import { CommandResult, VehicleTelemetry, type CommandOutcome, type VehicleAlarm } from './vehicle.schema.ts';
 
 /** States of the dock's state machine. */
 export const DOCK_STATES = ['idle', 'lid-opening', 'launching', 'in-flight', 'landing', 'charging', 'fault'] as const;
@@ -267,3 +267,20 @@ export const DroneTrackQuery = Type.Object(
   },
   { additionalProperties: false },
 );
+
+/** Live WebSocket messages about docks, drones and flights (part of `LiveMessage`). */
+export type DockLiveMessage =
+  /** A drone's telemetry (at most 2 Hz per drone). */
+  | { type: 'vehicle'; dockSn: string | null; telemetry: VehicleTelemetry }
+  /** A dock changed state. */
+  | { type: 'dock-state'; sn: string; state: DockStateName; reason?: string; ts: string }
+  /** A dock's periodic readings (weather, lid, drone battery). */
+  | { type: 'dock-osd'; sn: string; osd: DockOsd }
+  /** A dock's active health alarms (the full list; an absent alarm is cleared). */
+  | { type: 'dock-alarms'; sn: string; alarms: HealthAlarm[]; ts: string }
+  /** A ground-station alarm about a drone (link lost/restored, failsafe, fence, warnings). */
+  | { type: 'vehicle-alarm'; dockSn: string | null; alarm: VehicleAlarm }
+  /** A flight started or ended. */
+  | { type: 'flight'; event: 'started' | 'ended'; flight: FlightView }
+  /** The outcome of an operator command or of its follow-up step. */
+  | { type: 'dock-command'; sn: string; action: DockAction; outcome: CommandOutcome; message: string; by: string; ts: string };

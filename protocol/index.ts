@@ -5,5 +5,7 @@ export * from './api.schema.ts';
 export * from './roles.ts';
 export * from './bands.ts';
 export * from './validate.ts';
+export * from './vehicle.schema.ts';
+export * from './dock.schema.ts';
 export * from './workflow.schema.ts';
 export * from './sensing.schema.ts';

@@ -12,6 +12,7 @@ import type { HubServices } from '../services/index.ts';
 import type { RegionRow } from '../repositories/region.repository.ts';
 import type { OrgUnitRow } from '../repositories/org.repository.ts';
 import { hashDeviceSecret, hashPassword, newDeviceSecret } from '../services/auth.service.ts';
+import { seedDocks, type DockCredential } from '../docks/dock-seed.ts';
 
 /** Folder of the reference data files. */
 export const DATA_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../data');
@@ -34,6 +35,8 @@ export interface SeedResult {
   usersCreated: number;
   sensorsCreated: number;
   credentials: DeviceCredential[];
+  /** Seeded docks and their secrets (also in `dock-credentials.json` beside the fleet credentials). */
+  docks?: DockCredential[];
 }
 
 async function readJson<T>(file: string): Promise<T> {
@@ -90,5 +93,7 @@ export async function seed(services: HubServices, opts: { demoPassword: string; 
     await repos.audit.append({ actorKind: 'system', actor: 'seed', action: 'seed', details: { usersCreated, sensorsCreated, regions: regions.length } });
   }
   opts.log.info({ regions: regions.length, usersCreated, sensorsCreated }, 'seeded');
-  return { regions: regions.length, usersCreated, sensorsCreated, credentials };
+  // Drone docks, one per town (issue 4).
+  const docks = await seedDocks({ registrations: services.docks.repos.registrations, devices: repos.devices, forget: (sn) => services.auth.forgetDevice(sn), dataDir: DATA_DIR, credentialsFile: path.join(path.dirname(opts.credentialsFile), 'dock-credentials.json'), log: opts.log });
+  return { regions: regions.length, usersCreated, sensorsCreated, credentials, docks: docks.credentials };
 }

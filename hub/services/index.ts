@@ -9,6 +9,7 @@ import { UserRepository } from '../repositories/user.repository.ts';
 import { AuthService } from './auth.service.ts';
 import { RollupRepository } from '../repositories/rollup.repository.ts';
 import { DeviceService } from './device.service.ts';
+import { createDockServices, type DockServices } from './dock-services.ts';
 import { systemClock, type Clock } from '../../common/clock.ts';
 import { WorkflowOutbox } from '../workflow/workflow-outbox.ts';
 import { OrgRepository } from '../repositories/org.repository.ts';
@@ -43,6 +44,8 @@ export interface HubServices {
   };
   auth: AuthService;
   devices: DeviceService;
+  /** Drone docks, their drones and flights (issue 4). */
+  docks: DockServices;
   /** The eight-level workflow (issue 5). */
   workflow: WorkflowServices;
 }
@@ -84,7 +87,7 @@ export function createHubServices(pool: Pool, log: Logger, opts: HubServiceOptio
     notifications: new NotificationRepository(pool),
   };
   const auth = new AuthService(repos.users, repos.devices, repos.audit, log.child({ module: 'auth' }));
-  return { repos, auth, devices: new DeviceService(repos.devices, repos.readings, repos.audit, auth, new RollupRepository(pool)), workflow: createWorkflowServices(pool, repos, log, opts) };
+  return { repos, auth, docks: createDockServices(pool, repos.audit, log), devices: new DeviceService(repos.devices, repos.readings, repos.audit, auth, new RollupRepository(pool)), workflow: createWorkflowServices(pool, repos, log, opts) };
 }
 
 function createWorkflowServices(pool: Pool, repos: HubServices['repos'], log: Logger, opts: HubServiceOptions): WorkflowServices {
