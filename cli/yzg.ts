@@ -71,6 +71,17 @@ const commands: Record<string, Command> = {
           if (code !== 0 && signal === null) log.warn({ code }, 'simulated fleet exited');
         });
       }
+      // Drone docks with their simulated drones, one per town, as their own process (issue 4).
+      let dockFleet: ChildProcess | undefined;
+      const dockCount = centre.seedResult.docks?.length ?? 0;
+      if (!values['no-fleet'] && dockCount > 0) {
+        progress(`启动模拟机库 ${dockCount} 座（含模拟无人机）/ starting ${dockCount} simulated docks with their drones (separate process)`);
+        const dockCredentials = path.join(path.dirname(centre.credentialsFile), 'dock-credentials.json');
+        dockFleet = spawn(process.execPath, ['--import', 'tsx', CLI_PATH, 'edge', 'dock-fleet', '--credentials', dockCredentials, '--broker', centre.mqttUrl], { stdio: ['ignore', 'inherit', 'inherit'], env: process.env });
+        dockFleet.on('exit', (code, signal) => {
+          if (code !== 0 && signal === null) log.warn({ code }, 'simulated dock fleet exited');
+        });
+      }
       const url = centre.hub.url;
       out('');
       out('━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━');
@@ -92,6 +103,12 @@ const commands: Record<string, Command> = {
         fleet.kill('SIGTERM');
         await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
         if (fleet.exitCode === null) fleet.kill('SIGKILL');
+      }
+      if (dockFleet && dockFleet.exitCode === null) {
+        const exited = new Promise((r) => dockFleet!.once('exit', r));
+        dockFleet.kill('SIGTERM');
+        await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+        if (dockFleet.exitCode === null) dockFleet.kill('SIGKILL');
       }
       await centre.stop();
       out('已停止 / stopped');
@@ -190,7 +207,8 @@ const commands: Record<string, Command> = {
     summary: '运行边缘设备代理 / run edge agents: `edge sensor` (one device) or `edge fleet` (simulated fleet)',
     usage:
       'yzg edge sensor --sn SN --secret SECRET [--broker URL] [--interval-ms N] [--modbus-tcp HOST:PORT --mount-height-mm N]\n' +
-      '       yzg edge fleet --credentials FILE [--broker URL] [--count N] [--scenario NAME] [--seed N] [--speed N]',
+      '       yzg edge fleet --credentials FILE [--broker URL] [--count N] [--scenario NAME] [--seed N] [--speed N]\n' +
+      '       yzg edge dock-fleet [--credentials FILE] [--broker URL] [--count N] [--speed N]',
     options: {
       sn: { type: 'string' },
       secret: { type: 'string' },
@@ -252,8 +270,16 @@ const commands: Record<string, Command> = {
         out(`simulated fleet: ${fleet.agents.length} sensors, scenario ${scenario}`);
         await stopSignal;
         await fleet.stop();
+      } else if (positionals[0] === 'dock-fleet') {
+        // Simulated docks, each with its simulated drone; --speed speeds up the drones' physics.
+        const { runDockFleet } = await import('../edge/dock/dock-fleet.ts');
+        const credentialsFile = (values.credentials as string | undefined) ?? path.join(config.dataDir, 'dock-credentials.json');
+        const docks = await runDockFleet({ credentialsFile, brokerUrl, count: values.count ? Number(values.count) : -1, timeScale: values.speed ? Number(values.speed) : 1, log: log.child({ process: 'dock-fleet' }) });
+        out(`simulated dock fleet: ${docks.agents.length} docks with their drones`);
+        await stopSignal;
+        await docks.stop();
       } else {
-        throw new UsageError('edge needs `sensor` or `fleet`');
+        throw new UsageError('edge needs `sensor`, `fleet` or `dock-fleet`');
       }
     },
   },
