@@ -3,6 +3,7 @@
  * should have. Pure: feed readings in time order, read the level.
  */
 import type { SensorRulesConfig } from './rules.config.ts';
+import { SlidingExtreme } from './sliding.ts';
 
 /** A level change decided by the rule. */
 export interface LevelChange {
@@ -16,7 +17,8 @@ export interface LevelChange {
 export class DepthBandRule {
   private level = 0;
   private targets: Array<{ t: number; level: number }> = [];
-  private window: Array<{ t: number; d: number }> = [];
+  private readonly recentMin = new SlidingExtreme('min');
+  private firstT: number | undefined;
 
   constructor(
     private readonly cfg: SensorRulesConfig,
@@ -49,18 +51,20 @@ export class DepthBandRule {
    * `lowerAfterMs`: a depth hovering at a threshold settles instead of flapping.
    */
   update(tMs: number, depthMm: number): LevelChange | undefined {
-    this.window.push({ t: tMs, d: depthMm });
-    while (this.window.length > 0 && this.window[0]!.t < tMs - this.cfg.riseWindowMs) this.window.shift();
-    const risingFast = this.window[0]!.t < tMs && depthMm - Math.min(...this.window.map((w) => w.d)) >= this.cfg.riseMm;
+    this.firstT ??= tMs;
+    this.recentMin.push(tMs, depthMm);
+    this.recentMin.evict(tMs - this.cfg.riseWindowMs);
+    const risingFast = this.firstT < tMs && depthMm - (this.recentMin.value ?? depthMm) >= this.cfg.riseMm;
     const band = this.bandOf(depthMm);
     const target = Math.min(4, band + (risingFast && depthMm > 0 ? 1 : 0));
-    this.targets.push({ t: tMs, level: target });
+    // Runs of equal targets: the list stays as short as the number of changes in the window.
+    if (this.targets[this.targets.length - 1]?.level !== target) this.targets.push({ t: tMs, level: target });
     const keepMs = Math.max(this.cfg.raiseAfterMs, this.cfg.lowerAfterMs);
     while (this.targets.length > 1 && this.targets[1]!.t <= tMs - keepMs) this.targets.shift();
 
     const held = (spanMs: number, pick: (levels: number[]) => number): number | undefined => {
       const since = tMs - spanMs;
-      if (this.targets[0]!.t > since) return undefined; // not observed for the whole span yet
+      if (this.firstT! > since) return undefined; // not observed for the whole span yet
       // The entry in force at the start of the span, and every one after it.
       const start = this.targets.findLastIndex((x) => x.t <= since);
       return pick(this.targets.slice(start).map((x) => x.level));

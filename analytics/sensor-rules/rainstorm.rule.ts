@@ -14,9 +14,11 @@ export const RAINSTORM_NAMES_ZH: Record<RainstormSignal, string> = { none: '无'
 
 const H = 3_600_000;
 
-/** Accumulated rain of one gauge. */
+const BIN_MS = 60_000;
+
+/** Accumulated rain of one gauge, in one-minute bins over the last six hours. */
 export class RainAccumulator {
-  private samples: Array<{ t: number; mm: number }> = [];
+  private bins: Array<{ t: number; mm: number }> = [];
   private last: { t: number; rate: number } | undefined;
 
   /** Feeds an intensity sample (mm/h) at `tMs`; the interval since the previous one is credited at their mean. */
@@ -24,16 +26,20 @@ export class RainAccumulator {
     if (this.last && tMs > this.last.t) {
       // Gaps longer than 15 min are not credited: the gauge was not reporting.
       const dtMs = Math.min(tMs - this.last.t, 15 * 60_000);
-      this.samples.push({ t: tMs, mm: ((this.last.rate + rainMmPerH) / 2) * (dtMs / H) });
+      const mm = ((this.last.rate + rainMmPerH) / 2) * (dtMs / H);
+      const bin = Math.floor(tMs / BIN_MS) * BIN_MS;
+      const lastBin = this.bins[this.bins.length - 1];
+      if (lastBin && lastBin.t === bin) lastBin.mm += mm;
+      else this.bins.push({ t: bin, mm });
     }
     if (!this.last || tMs >= this.last.t) this.last = { t: tMs, rate: rainMmPerH };
-    while (this.samples.length > 0 && this.samples[0]!.t <= tMs - 6 * H) this.samples.shift();
+    while (this.bins.length > 0 && this.bins[0]!.t <= tMs - 6 * H - BIN_MS) this.bins.shift();
   }
 
   /** Rain (mm) in the `hours` before `tMs`. */
   totalMm(tMs: number, hours: number): number {
     let sum = 0;
-    for (const s of this.samples) if (s.t > tMs - hours * H && s.t <= tMs) sum += s.mm;
+    for (const b of this.bins) if (b.t > tMs - hours * H - BIN_MS && b.t <= tMs) sum += b.mm;
     return sum;
   }
 
