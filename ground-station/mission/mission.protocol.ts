@@ -10,10 +10,11 @@ import { common, type MavLinkData } from 'node-mavlink';
 import { MISSION_TYPES, type MissionItem, type MissionTransferOutcome, type MissionType } from '../../protocol/vehicle.schema.ts';
 import type { GroundStation } from '../core/ground-station.ts';
 import { MessageQueue } from './message-queue.ts';
+import { RetransmitTimer } from './retransmit-timer.ts';
 
 /** Timing of a transfer. */
 export interface TransferOptions {
-  /** Silence after which the last message is resent, ms. */
+  /** Silence after which the last message is first resent, ms; then it adapts to the measured round trips. */
   resendMs?: number;
   /** Resends in a row before giving up. */
   retries?: number;
@@ -102,26 +103,29 @@ export async function uploadItems(gcs: GroundStation, sysId: number, type: Missi
   });
   let sent = 0;
   let resends = 0;
-  let last: MavLinkData;
+  const timer = new RetransmitTimer(o.resendMs);
+  /** The last message sent, its item seq (-1 for MISSION_COUNT), when, and whether it was resent. */
+  let last: { msg: MavLinkData; seq: number; atMs: number; resent: boolean };
   const count = new common.MissionCount();
   count.count = wire.length;
   count.missionType = typeNo;
-  const send = (m: MavLinkData) => {
-    last = m;
+  const send = (msg: MavLinkData, seq: number, resent: boolean) => {
+    last = { msg, seq, atMs: performance.now(), resent };
     sent += 1;
-    gcs.send(sysId, m);
+    gcs.send(sysId, msg);
   };
   try {
-    send(count);
+    send(count, -1, false);
     let misses = 0;
     let highestSent = -1;
     for (;;) {
-      const m = await q.next(o.resendMs);
+      const m = await q.next(timer.rtoMs);
       if (!m) {
         misses += 1;
         if (misses > o.retries) return { outcome: 'timeout', sent, resends, elapsedMs: Date.now() - t0 };
         resends += 1;
-        send(last!);
+        timer.backoff();
+        send(last!.msg, last!.seq, true);
         continue;
       }
       misses = 0;
@@ -135,8 +139,13 @@ export async function uploadItems(gcs: GroundStation, sysId: number, type: Missi
       const seq = (d as common.MissionRequestInt).seq;
       const it = wire[seq];
       if (!it) continue;
+      const now = performance.now();
+      // A second request for the item just sent (the vehicle's own retry crossing ours) is not answered twice.
+      if (seq === last!.seq && now - last!.atMs < timer.rtoMs / 2) continue;
+      // Karn: only a message sent once gives a round-trip sample.
+      if (seq === last!.seq + 1 && !last!.resent) timer.sample(now - last!.atMs);
       highestSent = Math.max(highestSent, seq);
-      send(toWire(it, seq, typeNo));
+      send(toWire(it, seq, typeNo), seq, seq === last!.seq);
     }
   } finally {
     q.close();
@@ -155,21 +164,30 @@ export async function downloadItems(gcs: GroundStation, sysId: number, type: Mis
     const d = m.data as { missionType?: number };
     return (d instanceof common.MissionCount || d instanceof common.MissionItemInt || d instanceof common.MissionItem) && d.missionType === typeNo;
   });
+  const timer = new RetransmitTimer(o.resendMs);
   /** Sends `req` until `accept` takes an answer; undefined after the retries. */
   const exchange = async <T>(req: MavLinkData, accept: (d: MavLinkData) => T | undefined): Promise<T | undefined> => {
+    let sentAt = performance.now();
+    let resent = false;
     gcs.send(sysId, req);
     let misses = 0;
     for (;;) {
-      const m = await q.next(o.resendMs);
+      const m = await q.next(timer.rtoMs);
       if (!m) {
         misses += 1;
         if (misses > o.retries) return undefined;
         resends += 1;
+        timer.backoff();
+        resent = true;
+        sentAt = performance.now();
         gcs.send(sysId, req);
         continue;
       }
       const got = accept(m.data);
-      if (got !== undefined) return got;
+      if (got !== undefined) {
+        if (!resent) timer.sample(performance.now() - sentAt);
+        return got;
+      }
     }
   };
   try {

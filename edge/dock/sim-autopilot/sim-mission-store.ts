@@ -136,8 +136,9 @@ export class SimMissionStore {
       return;
     }
     if (type !== u.type) return this.ack(type, 13); // MAV_MISSION_INVALID_SEQUENCE
-    // A duplicate of an item we hold is ignored (answering it would echo forever); a gap is re-requested.
-    if (seq !== u.expected) return seq > u.expected ? this.request() : undefined;
+    // The previous item again: our request for the next one was lost, so ask again now. Older
+    // duplicates are ignored (answering them would echo); a gap is re-requested.
+    if (seq !== u.expected) return seq > u.expected || seq === u.expected - 1 ? this.request() : undefined;
     u.items.push(item);
     u.expected += 1;
     u.misses = 0;
