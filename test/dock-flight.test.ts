@@ -6,12 +6,15 @@
  * flight record is complete, every command is audited, the live WebSocket shows the drone. The
  * dock refuses to launch beyond its wind limit and says why; a vanished health alarm is cleared.
  */
+import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { startSystem, type TestSystem } from './support/system.ts';
 import { silentLogger } from '../common/logger.ts';
 import { DockAgent } from '../edge/dock/dock-agent.ts';
 import { SimulatedWeatherStation } from '../edge/dock/weather-station.ts';
+import { SimAutopilot } from '../edge/dock/sim-autopilot/sim-autopilot.ts';
+import type { ByteEndpoint } from '../edge/dock/mavlink/byte-endpoint.ts';
 import { distanceM, moveNe } from '../edge/dock/sim-autopilot/geo.ts';
 import type { LiveMessage } from '../protocol/api.schema.ts';
 import type { DockCommandReply, DockView, FlightView } from '../protocol/dock.schema.ts';
@@ -171,5 +174,45 @@ describe('docks and flights through the hub', () => {
     expect(far.body.code).toBe('TARGET_OUT_OF_RANGE');
     const high = await api<{ code: string }>('POST', `/api/v1/docks/${dock.sn}/go-to`, { lat: dock.lat, lon: dock.lon, altitudeM: 150 });
     expect(high.body.code).toBe('VALIDATION_FAILED');
+  });
+
+  it('relays an external autopilot on tcp:host:port (a real one or SITL) to the centre', async () => {
+    const cred = sys.centre.seedResult.docks![1]!;
+    let sim: SimAutopilot | undefined;
+    const server = net.createServer((sock) => {
+      let receiver: (b: Buffer) => void = () => undefined;
+      const ep: ByteEndpoint = { send: (b) => void sock.write(b), onData: (fn) => void (receiver = fn), close: async () => void sock.destroy() };
+      sock.on('data', (b) => receiver(b));
+      sock.on('error', () => undefined);
+      sim = new SimAutopilot({ sysId: cred.droneSysId, home: { lat: cred.lat, lon: cred.lon, altAmslM: 12 }, endpoint: ep, log: silentLogger(), timeScale: 25, ekfReadyAfterS: 1 }).start();
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const external = new DockAgent({
+      sn: cred.sn,
+      secret: cred.secret,
+      brokerUrl: sys.mqttUrl,
+      lat: cred.lat,
+      lon: cred.lon,
+      droneSysId: cred.droneSysId,
+      autopilot: `tcp:127.0.0.1:${(server.address() as net.AddressInfo).port}`,
+      groundStation: { kind: 'mqtt', flushMs: 20 },
+      weather: new SimulatedWeatherStation({ windMps: 2, windFromDeg: 0, rainMmPerH: 0, temperatureC: 25 }),
+      osdIntervalMs: 500,
+      log: silentLogger(),
+    });
+    try {
+      await external.start();
+      await until('external drone linked', async () => {
+        const d = (await api<DockView>('GET', `/api/v1/docks/${cred.sn}`)).body;
+        return d.droneLinked && d.drone !== null;
+      });
+      const hold = await api<DockCommandReply>('POST', `/api/v1/docks/${cred.sn}/hold`, {});
+      expect(hold.body.outcome).toBe('accepted');
+      expect(sim!.snapshot().mode).toBe('LOITER');
+    } finally {
+      await external.stop();
+      sim?.stop();
+      await new Promise((r) => server.close(r));
+    }
   });
 });
