@@ -12,6 +12,7 @@ import { ReadingWriter } from './ingest/reading-writer.ts';
 import { startMqttIngest, type MqttIngest } from './ingest/mqtt-ingest.ts';
 import { createHubServices, type HubServices } from './services/index.ts';
 import { RollupRepository } from './repositories/rollup.repository.ts';
+import type { ReadingRepository } from './repositories/reading.repository.ts';
 import { AlarmRepository } from './repositories/alarm.repository.ts';
 import { RainModeRepository } from './repositories/rain-mode.repository.ts';
 import { SensorMetaRepository } from './repositories/sensor-meta.repository.ts';
@@ -38,6 +39,8 @@ export interface HubOptions {
   sensing?: Partial<SensingConfig>;
   /** Where alarms become events (the workflow). */
   alarmEvents?: AlarmEventSink;
+  /** Storage of readings; default the batched repository (benchmarks pass a naive one as baseline). */
+  readingRepo?: Pick<ReadingRepository, 'insertBatch'>;
   /** Period of the sensing clock (offline checks), ms; 0 disables it (tests drive `tick()`). */
   sensingTickMs?: number;
 }
@@ -65,7 +68,7 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
   const late: { ingest?: MqttIngest; sensing?: SensingService } = {};
   const rollups = new RollupMaintainer(new RollupRepository(opts.pool), log.child({ module: 'rollups' }));
   const writer = new ReadingWriter({
-    repo: services.repos.readings,
+    repo: opts.readingRepo ?? services.repos.readings,
     log: log.child({ module: 'writer' }),
     registry: opts.registry,
     batchMax: opts.ingest.batchMax,
