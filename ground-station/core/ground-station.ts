@@ -12,6 +12,7 @@ import type { VehicleAlarm, VehicleTelemetry } from '../../protocol/vehicle.sche
 import type { GcsLink } from '../link/link.ts';
 import { SequenceQuality, TelemetryNormaliser } from '../telemetry/telemetry.normaliser.ts';
 import { MavlinkDecoder, MavlinkEncoder, type MavMessage } from './mavlink-codec.ts';
+import { MavlinkSigner } from './mavlink-signing.ts';
 
 /** Options of a ground station. */
 export interface GroundStationOptions {
@@ -29,6 +30,8 @@ export interface GroundStationOptions {
   watchdogMs?: number;
   /** Position rate to ask of vehicles, Hz (5 Hz is the PX4 default). */
   positionHz?: number;
+  /** MAVLink 2 signing key (32 bytes, `signingKey(passphrase)`): sign everything, accept only frames signed with it. */
+  signingKey?: Buffer;
 }
 
 /** A vehicle the ground station has heard. */
@@ -80,13 +83,17 @@ export class GroundStation extends EventEmitter<GroundStationEvents> {
   private readonly linkLossMs: number;
   private readonly positionHz: number;
   private readonly metrics: { frames: Counter; dropped: Counter; alarms: Counter; vehicles: Gauge } | undefined;
+  private readonly signer: MavlinkSigner | undefined;
+  /** Frames refused for a missing, wrong or replayed signature. */
+  badSignatures = 0;
 
   constructor(opts: GroundStationOptions) {
     super();
     this.setMaxListeners(0);
     this.sysId = opts.sysId ?? 255;
     this.compId = opts.compId ?? 190;
-    this.enc = new MavlinkEncoder(this.sysId, this.compId);
+    this.signer = opts.signingKey ? new MavlinkSigner(opts.signingKey) : undefined;
+    this.enc = new MavlinkEncoder(this.sysId, this.compId, this.signer);
     this.log = opts.log.child({ module: 'gcs' });
     this.linkLossMs = opts.linkLossMs ?? 2500;
     this.positionHz = opts.positionHz ?? 5;
@@ -208,6 +215,11 @@ export class GroundStation extends EventEmitter<GroundStationEvents> {
   }
 
   private onMessage(link: GcsLink, peer: string, m: MavMessage): void {
+    if (this.signer && !(m.signed && this.signer.verify(m.frame, m.sysId, m.compId))) {
+      this.badSignatures += 1;
+      this.metrics?.dropped.inc({ reason: 'bad-signature' });
+      return;
+    }
     this.metrics?.frames.inc();
     if (m.sysId === this.sysId) return; // our own echo (a relay looping back)
     let v = this.registryBySys.get(m.sysId);

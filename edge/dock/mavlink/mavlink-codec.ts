@@ -4,6 +4,7 @@
  * and dropped. (The ground station has its own copy: edge/ may not import centre code.)
  */
 import { MavLinkPacketParser, MavLinkPacketSplitter, MavLinkProtocolV2, ardupilotmega, common, minimal, type MavLinkData, type MavLinkPacket } from 'node-mavlink';
+import { IFLAG_SIGNED, type MavlinkSigner } from './mavlink-signing.ts';
 
 /** Message classes by MAVLink message id (minimal + common + ardupilotmega dialects). */
 export const MAV_REGISTRY: Record<number, new () => MavLinkData> = { ...minimal.REGISTRY, ...common.REGISTRY, ...ardupilotmega.REGISTRY } as never;
@@ -15,24 +16,30 @@ export interface MavMessage {
   seq: number;
   msgId: number;
   data: MavLinkData;
-  /** The frame as it came off the wire (for relays and forwarding). */
+  /** The frame as it came off the wire (for relays and forwarding), signature included. */
   frame: Buffer;
+  /** Whether the frame carries a MAVLink 2 signature (checked by the receiver that holds the key). */
+  signed: boolean;
 }
 
-/** Encodes messages as MAVLink 2 frames of one system/component. */
+/** Encodes messages as MAVLink 2 frames of one system/component, signed when given a signer. */
 export class MavlinkEncoder {
   private seq = 0;
   private readonly protocol: MavLinkProtocolV2;
 
-  constructor(readonly sysId: number, readonly compId: number) {
-    this.protocol = new MavLinkProtocolV2(sysId, compId);
+  constructor(
+    readonly sysId: number,
+    readonly compId: number,
+    private readonly signer?: MavlinkSigner,
+  ) {
+    this.protocol = new MavLinkProtocolV2(sysId, compId, signer ? IFLAG_SIGNED : 0);
   }
 
   /** One MAVLink 2 frame of `msg`. */
   encode(msg: MavLinkData): Buffer {
     const buf = this.protocol.serialize(msg, this.seq);
     this.seq = (this.seq + 1) & 0xff;
-    return buf;
+    return this.signer ? this.signer.sign(buf) : buf;
   }
 }
 
@@ -81,7 +88,7 @@ export class MavlinkDecoder {
     }
     this.stats.frames += 1;
     try {
-      this.onMessage({ sysId: pkt.header.sysid, compId: pkt.header.compid, seq: pkt.header.seq, msgId: pkt.header.msgid, data, frame: pkt.buffer });
+      this.onMessage({ sysId: pkt.header.sysid, compId: pkt.header.compid, seq: pkt.header.seq, msgId: pkt.header.msgid, data, frame: pkt.buffer, signed: (pkt.header.incompatibilityFlags & IFLAG_SIGNED) !== 0 });
     } catch {
       this.stats.malformed += 1;
     }

@@ -14,6 +14,7 @@ import { common, minimal, type MavLinkData } from 'node-mavlink';
 import type { Logger } from '../../../common/logger.ts';
 import { COPTER_MODES, copterModeName } from '../../../protocol/vehicle.schema.ts';
 import { MavlinkDecoder, MavlinkEncoder, type MavMessage } from '../mavlink/mavlink-codec.ts';
+import { MavlinkSigner } from '../mavlink/mavlink-signing.ts';
 import type { ByteEndpoint } from '../mavlink/byte-endpoint.ts';
 import { distanceM, insidePolygon, offsetNeM, type LatLon } from './geo.ts';
 import { DEFAULT_AIRFRAME, stepKinematics, type AirframeParams, type KinematicState, type KinematicTarget } from './sim-kinematics.ts';
@@ -45,6 +46,8 @@ export interface SimAutopilotOptions {
   onCameraCapture?: (at: LatLon & { altRelM: number }) => void;
   /** Physics step period, wall ms. */
   stepMs?: number;
+  /** MAVLink 2 signing key: sign everything, ignore frames not signed with it (ArduPilot with signing set up). */
+  signingKey?: Buffer;
 }
 
 /** Telemetry streams: message id → builder. */
@@ -147,9 +150,13 @@ export class SimAutopilot {
   private lastStepWallMs = Date.now();
   /** Frames sent (for tests and the bench). */
   framesSent = 0;
+  /** Frames ignored for a missing, wrong or replayed signature. */
+  badSignatures = 0;
+  private readonly signer: MavlinkSigner | undefined;
 
   constructor(private readonly opts: SimAutopilotOptions) {
-    this.enc = new MavlinkEncoder(opts.sysId, 1);
+    this.signer = opts.signingKey ? new MavlinkSigner(opts.signingKey) : undefined;
+    this.enc = new MavlinkEncoder(opts.sysId, 1, this.signer);
     this.air = { ...DEFAULT_AIRFRAME, ...opts.airframe };
     this.timeScale = opts.timeScale ?? 1;
     this.home = { ...opts.home };
@@ -241,6 +248,10 @@ export class SimAutopilot {
   }
 
   private onMessage(m: MavMessage): void {
+    if (this.signer && !(m.signed && this.signer.verify(m.frame, m.sysId, m.compId))) {
+      this.badSignatures += 1;
+      return;
+    }
     const d = m.data;
     if (d instanceof minimal.Heartbeat) {
       if (d.type === 6 || m.sysId >= GCS_SYSID_MIN) {
