@@ -112,13 +112,15 @@ describe('docks and flights through the hub', () => {
     const launch = await api<DockCommandReply>('POST', `/api/v1/docks/${dock.sn}/launch`, { lat: target.lat, lon: target.lon, altitudeM: 60 });
     expect(launch.status).toBe(200);
     expect(launch.body.outcome).toBe('accepted');
-    expect(launch.body.steps.map((s) => s.step)).toEqual(['dock.prepare-launch', 'set-mode GUIDED', 'arm', 'takeoff 60 m']);
+    expect(launch.body.steps.map((s) => s.step)).toEqual(['dock.prepare-launch', 'fence 7000 m', 'set-mode GUIDED', 'arm', 'takeoff 60 m']);
     await until('dock in flight', () => agent.currentState === 'in-flight');
     await until('at the target', async () => {
       const d = (await getDock()).drone;
       return d && distanceM(d, target) < 10 && d.altRelM > 58;
     }, 30_000);
 
+    // It looks around at the point for a moment (positions are stored every 500 ms in flight).
+    await new Promise((r) => setTimeout(r, 1200));
     const ret = await api<DockCommandReply>('POST', `/api/v1/docks/${dock.sn}/return`, {});
     expect(ret.body.outcome).toBe('accepted');
     const flight = await until('flight closed', async () => {

@@ -18,6 +18,7 @@ import { GroundStation } from '../../ground-station/core/ground-station.ts';
 import { mqttTunnelLink } from '../../ground-station/link/mqtt-tunnel.link.ts';
 import { udpServerLink } from '../../ground-station/link/udp-server.link.ts';
 import { VehicleAction } from '../../ground-station/action/vehicle-action.ts';
+import { uploadItems, type UploadResult } from '../../ground-station/mission/mission.protocol.ts';
 import type { LiveBus } from '../live/live-bus.ts';
 import type { DockRepository } from '../repositories/dock.repository.ts';
 import type { VehicleRepository, VehicleTelemetryRow } from '../repositories/vehicle.repository.ts';
@@ -60,6 +61,8 @@ export interface DockOperationsPort {
   callDock(sn: string, method: DockServiceName, timeoutMs: number): Promise<DockServiceReply | 'timeout'>;
   /** Resolves true once `pred` holds for the drone's telemetry, false after `timeoutMs`. */
   waitForTelemetry(sysId: number, pred: (t: VehicleTelemetry) => boolean, timeoutMs: number): Promise<boolean>;
+  /** Uploads a keep-in fence (a circle around the dock) that the autopilot enforces on its own. */
+  uploadKeepInFence(sysId: number, center: { lat: number; lon: number }, radiusM: number): Promise<UploadResult>;
 }
 
 /** Running dock operations. */
@@ -241,6 +244,9 @@ export async function startDockOperations(opts: DockOperationsOptions): Promise<
     },
     linked: (sysId) => gcs.vehicle(sysId)?.linked ?? false,
     droneOf: (sn) => sysByDock.get(sn),
+    uploadKeepInFence: (sysId, center, radiusM) =>
+      // MAV_CMD_NAV_FENCE_CIRCLE_INCLUSION: param1 = radius, metres.
+      uploadItems(gcs, sysId, 'fence', [{ command: 5003, frame: 3, param1: radiusM, param2: 0, param3: 0, param4: 0, lat: center.lat, lon: center.lon, altM: 0, autocontinue: false }]),
     async callDock(sn, method, timeoutMs) {
       const requestId = crypto.randomBytes(8).toString('hex');
       const key = `${sn}/${requestId}`;

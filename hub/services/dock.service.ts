@@ -168,7 +168,14 @@ export class DockService {
       steps.push({ step, ...r });
       return r;
     };
-    let r = await run('set-mode GUIDED', () => act.setMode('GUIDED'));
+    // The autopilot itself keeps the drone inside the dock's coverage, link or no link.
+    const radiusM = d.meta?.coverageRadiusM ?? DEFAULT_COVERAGE_RADIUS_M;
+    let r = await run(`fence ${radiusM} m`, async () => {
+      const f = await ops.uploadKeepInFence(sysId, { lat: d.lat, lon: d.lon }, radiusM);
+      const outcome: CommandOutcome = f.outcome === 'cancelled' ? 'denied' : f.outcome;
+      return { outcome, attempts: f.sent, elapsedMs: f.elapsedMs };
+    });
+    if (r.outcome === 'accepted') r = await run('set-mode GUIDED', () => act.setMode('GUIDED'));
     if (r.outcome === 'accepted') {
       r = await run('arm', () => act.arm());
       // The estimator may still be settling: ArduPilot says so in a PreArm text. Try again briefly.
