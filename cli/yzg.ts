@@ -73,11 +73,12 @@ const commands: Record<string, Command> = {
       }
       // Drone docks with their simulated drones, one per town, as their own process (issue 4).
       let dockFleet: ChildProcess | undefined;
-      const dockCount = centre.seedResult.docks?.length ?? 0;
+      const seededDocks = centre.seedResult.docks?.length ?? 0;
+      const dockCount = config.simDocks < 0 ? seededDocks : Math.min(config.simDocks, seededDocks);
       if (!values['no-fleet'] && dockCount > 0) {
         progress(`启动模拟机库 ${dockCount} 座（含模拟无人机）/ starting ${dockCount} simulated docks with their drones (separate process)`);
         const dockCredentials = path.join(path.dirname(centre.credentialsFile), 'dock-credentials.json');
-        dockFleet = spawn(process.execPath, ['--import', 'tsx', CLI_PATH, 'edge', 'dock-fleet', '--credentials', dockCredentials, '--broker', centre.mqttUrl], { stdio: ['ignore', 'inherit', 'inherit'], env: process.env });
+        dockFleet = spawn(process.execPath, ['--import', 'tsx', CLI_PATH, 'edge', 'dock-fleet', '--credentials', dockCredentials, '--broker', centre.mqttUrl, `--count=${dockCount}`, `--speed=${config.simDockSpeed}`], { stdio: ['ignore', 'inherit', 'inherit'], env: process.env });
         dockFleet.on('exit', (code, signal) => {
           if (code !== 0 && signal === null) log.warn({ code }, 'simulated dock fleet exited');
         });

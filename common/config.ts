@@ -36,6 +36,8 @@ export const CONFIG_KEYS = {
   simSeed: { env: 'YZG_SIM_SEED', kind: 'int', default: '2026', min: 0, max: 2 ** 31 - 1, doc: 'Seed of the simulated weather (the same seed replays the same storm).' },
   simSpeed: { env: 'YZG_SIM_SPEED', kind: 'int', default: '6', min: 1, max: 3600, doc: 'Simulated seconds per real second of the simulated weather.' },
   simIntervalMs: { env: 'YZG_SIM_INTERVAL_MS', kind: 'int', default: '5000', min: 100, max: 3_600_000, doc: 'Sampling interval of the simulated sensors, milliseconds.' },
+  simDocks: { env: 'YZG_SIM_DOCKS', kind: 'int', default: '-1', min: -1, max: 1000, doc: 'Simulated docks (each with its simulated drone) started by `yzg start`: -1 all seeded docks, 0 none.' },
+  simDockSpeed: { env: 'YZG_SIM_DOCK_SPEED', kind: 'int', default: '1', min: 1, max: 100, doc: 'Physics speed-up of the simulated drones (1 = real time).' },
   sensorIntervalS: { env: 'YZG_SENSOR_INTERVAL_S', kind: 'int', default: '10', min: 1, max: 3600, doc: 'Sampling interval the hub sets for sensors outside rain mode, seconds.' },
   sensorRainIntervalS: { env: 'YZG_SENSOR_RAIN_INTERVAL_S', kind: 'int', default: '2', min: 1, max: 3600, doc: 'Sampling interval the hub sets for sensors in rain mode, seconds.' },
   rainModeOffAfterS: { env: 'YZG_RAIN_MODE_OFF_AFTER_S', kind: 'int', default: '1800', min: 0, max: 86_400, doc: 'Rain mode set by a rainstorm signal ends after the signal stayed below orange this long, seconds.' },
