@@ -28,13 +28,42 @@ export function cockpitNeedsBuild(outDir = path.join(REPO_ROOT, 'cockpit/dist'))
   return sources > built;
 }
 
-/** Builds the cockpit if needed; returns whether it built. */
+/**
+ * Builds the cockpit if needed; returns whether it built. Several processes may ask at once (test
+ * files, a developer's `npm start`): a lock folder lets one build while the others wait, and the
+ * new build replaces `cockpit/dist` by renaming, so a reader never sees half a build.
+ */
 export async function ensureCockpitBuilt(opts: { force?: boolean; onProgress?: (msg: string) => void } = {}): Promise<boolean> {
   if (!opts.force && !cockpitNeedsBuild()) return false;
-  opts.onProgress?.('正在构建驾驶舱 (vite build)… / building the cockpit…');
-  const { build } = await import('vite');
+  const lock = path.join(REPO_ROOT, 'cockpit/.build-lock');
   const t0 = Date.now();
-  await build({ configFile: path.join(REPO_ROOT, 'cockpit/vite.config.ts'), logLevel: 'warn' });
-  opts.onProgress?.(`驾驶舱构建完成 / cockpit built in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-  return true;
+  for (;;) {
+    try {
+      fs.mkdirSync(lock);
+      break;
+    } catch {
+      // Someone else is building; a lock older than 5 min was left by a killed build.
+      const age = Date.now() - (fs.statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
+      if (age > 300_000) fs.rmSync(lock, { recursive: true, force: true });
+      if (Date.now() - t0 > 600_000) throw new Error('timed out waiting for another cockpit build');
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+  try {
+    if (!opts.force && !cockpitNeedsBuild()) return false; // the other process built it
+    opts.onProgress?.('正在构建驾驶舱 (vite build)… / building the cockpit…');
+    const { build } = await import('vite');
+    const started = Date.now();
+    const outDir = path.join(REPO_ROOT, 'cockpit', `dist.build-${process.pid}`);
+    await build({ configFile: path.join(REPO_ROOT, 'cockpit/vite.config.ts'), logLevel: 'warn', build: { outDir, emptyOutDir: true } });
+    const dist = path.join(REPO_ROOT, 'cockpit/dist');
+    const old = path.join(REPO_ROOT, 'cockpit', `dist.old-${process.pid}`);
+    if (fs.existsSync(dist)) fs.renameSync(dist, old);
+    fs.renameSync(outDir, dist);
+    fs.rmSync(old, { recursive: true, force: true });
+    opts.onProgress?.(`驾驶舱构建完成 / cockpit built in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    return true;
+  } finally {
+    fs.rmSync(lock, { recursive: true, force: true });
+  }
 }

@@ -31,6 +31,9 @@ let db: EmbeddedDb | undefined;
 let dir: string | undefined;
 
 export async function setup(project: TestProject): Promise<void> {
+  // The browser tests need the built cockpit: build it once, before any test file starts.
+  const { ensureCockpitBuilt } = await import('../../cli/build-cockpit.ts');
+  await ensureCockpitBuilt();
   const external = process.env.YZG_TEST_DATABASE_URL;
   if (external) {
     project.provide('pgAdminUrl', external);
