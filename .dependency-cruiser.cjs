@@ -55,7 +55,13 @@ module.exports = {
       from: { path: '^hub/', pathNot: '^hub/(repositories|db)/' },
       to: { path: '^node_modules/pg/' },
     },
-    { name: 'no-circular', severity: 'error', from: {}, to: { circular: true } },
+    {
+      name: 'no-circular',
+      comment: 'static import cycles; a lazily loaded page importing back the router that loads it is fine',
+      severity: 'error',
+      from: {},
+      to: { circular: true, viaOnly: { dependencyTypesNot: ['dynamic-import'] } },
+    },
   ],
   options: {
     doNotFollow: { path: 'node_modules' },

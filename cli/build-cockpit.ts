@@ -22,7 +22,7 @@ function newestMtimeMs(dir: string): number {
 /** True when `cockpit/dist` is missing or older than the cockpit's or the protocol's sources. */
 export function cockpitNeedsBuild(outDir = path.join(REPO_ROOT, 'cockpit/dist')): boolean {
   const index = path.join(outDir, 'index.html');
-  if (!fs.existsSync(index)) return true;
+  if (!fs.existsSync(index) || !fs.existsSync(path.join(outDir, 'cesium/Workers'))) return true;
   const built = fs.statSync(index).mtimeMs;
   const sources = Math.max(newestMtimeMs(path.join(REPO_ROOT, 'cockpit')), newestMtimeMs(path.join(REPO_ROOT, 'protocol')));
   return sources > built;
@@ -55,7 +55,14 @@ export async function ensureCockpitBuilt(opts: { force?: boolean; onProgress?: (
     const { build } = await import('vite');
     const started = Date.now();
     const outDir = path.join(REPO_ROOT, 'cockpit', `dist.build-${process.pid}`);
-    await build({ configFile: path.join(REPO_ROOT, 'cockpit/vite.config.ts'), logLevel: 'warn', build: { outDir, emptyOutDir: true } });
+    // The cockpit's Vite config forces NODE_ENV=production for the bundle; give the caller its own back.
+    const callerNodeEnv = process.env.NODE_ENV;
+    try {
+      await build({ configFile: path.join(REPO_ROOT, 'cockpit/vite.config.ts'), logLevel: 'warn', build: { outDir, emptyOutDir: true } });
+    } finally {
+      if (callerNodeEnv === undefined) delete process.env.NODE_ENV;
+      else process.env.NODE_ENV = callerNodeEnv;
+    }
     const dist = path.join(REPO_ROOT, 'cockpit/dist');
     const old = path.join(REPO_ROOT, 'cockpit', `dist.old-${process.pid}`);
     if (fs.existsSync(dist)) fs.renameSync(dist, old);

@@ -1,0 +1,186 @@
+/** The offline Cesium globe over Panyu with the sensors' markers. */
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type ComponentType, type Ref } from 'react';
+import {
+  buildModuleUrl,
+  ImageryLayer,
+  type Viewer as CesiumViewer,
+  Ion,
+  JulianDate,
+  ScreenSpaceEventHandler,
+  ScreenSpaceEventType,
+  TileMapServiceImageryProvider,
+} from 'cesium';
+import { Viewer } from 'resium';
+import 'cesium/Build/Cesium/Widgets/widgets.css';
+import type { SensorRow } from '../sensors/sensor-state.ts';
+import { testHooks, updateTestHooks } from '../test-hooks/test-hooks.ts';
+import { styleScene } from './scene-style.ts';
+import { flyToOverview, flyToPoint, showOverview, viewCentre } from './panyu-view.ts';
+import { SensorMarkers } from './sensor-markers.ts';
+
+// The cockpit runs without Cesium ion: every tile and asset comes from our own server.
+Ion.defaultAccessToken = '';
+
+/** What Resium's <Viewer> ref holds. */
+interface ViewerHandle {
+  cesiumElement?: CesiumViewer | null;
+}
+
+/**
+ * The <Viewer> props the cockpit uses. Resium's declarations use extensionless relative imports
+ * that NodeNext resolution cannot follow, so they are restated here against Cesium's own types.
+ */
+interface ViewerShellProps {
+  full?: boolean;
+  baseLayer?: ImageryLayer | false;
+  baseLayerPicker?: boolean;
+  geocoder?: boolean;
+  homeButton?: boolean;
+  sceneModePicker?: boolean;
+  navigationHelpButton?: boolean;
+  fullscreenButton?: boolean;
+  vrButton?: boolean;
+  projectionPicker?: boolean;
+  animation?: boolean;
+  timeline?: boolean;
+  infoBox?: boolean;
+  selectionIndicator?: boolean;
+  scene3DOnly?: boolean;
+  requestRenderMode?: boolean;
+  maximumRenderTimeChange?: number;
+  msaaSamples?: number;
+  orderIndependentTranslucency?: boolean;
+  skyBox?: false;
+  ref?: Ref<ViewerHandle>;
+}
+const ResiumViewer = Viewer as ComponentType<ViewerShellProps>;
+
+/** A request to move the camera: to a sensor, or back to the overview when `sn` is null. */
+export interface FocusRequest {
+  sn: string | null;
+  /** Changes on every request, so asking for the same sensor twice flies twice. */
+  nonce: number;
+}
+
+/** Props of the globe. */
+export interface GlobeViewProps {
+  rows: readonly SensorRow[];
+  selectedSn: string | null;
+  focus: FocusRequest | null;
+  /** A marker (or empty ground, null) was clicked. */
+  onPick(sn: string | null): void;
+}
+
+/** The globe, its loading indicator and the overview button. */
+export function GlobeView(props: GlobeViewProps) {
+  const [baseLayer] = useState(() =>
+    ImageryLayer.fromProviderAsync(TileMapServiceImageryProvider.fromUrl(buildModuleUrl('Assets/Textures/NaturalEarthII'))),
+  );
+  const [ready, setReady] = useState(false);
+  const [viewer, setViewer] = useState<CesiumViewer | null>(null);
+  const viewerRef = useCallback((handle: ViewerHandle | null) => setViewer(handle?.cesiumElement ?? null), []);
+  const markReady = useCallback(() => setReady(true), []);
+  return (
+    <div className="globe">
+      <ResiumViewer
+        ref={viewerRef}
+        full
+        baseLayer={baseLayer}
+        baseLayerPicker={false}
+        geocoder={false}
+        homeButton={false}
+        sceneModePicker={false}
+        navigationHelpButton={false}
+        fullscreenButton={false}
+        vrButton={false}
+        projectionPicker={false}
+        animation={false}
+        timeline={false}
+        infoBox={false}
+        selectionIndicator={false}
+        scene3DOnly
+        skyBox={false}
+        msaaSamples={1}
+        orderIndependentTranslucency={false}
+        requestRenderMode
+        maximumRenderTimeChange={Number.POSITIVE_INFINITY}
+      />
+      {viewer && <GlobeController {...props} viewer={viewer} onReady={markReady} />}
+      {!ready && (
+        <div className="globe-loading" role="status">
+          <span className="spinner" aria-hidden="true" />
+          地图加载中…<small>Loading globe</small>
+        </div>
+      )}
+    </div>
+  );
+}
+
+interface ControllerProps extends GlobeViewProps {
+  viewer: CesiumViewer;
+  onReady(): void;
+}
+
+/** Drives the viewer imperatively: camera, readiness, picking and the sensor markers. */
+function GlobeController({ viewer, rows, selectedSn, focus, onPick, onReady }: ControllerProps) {
+  const markers = useMemo(() => new SensorMarkers(viewer.entities), [viewer]);
+  const callbacks = useRef({ onPick, onReady });
+  useLayoutEffect(() => {
+    callbacks.current = { onPick, onReady };
+  });
+
+  useEffect(() => {
+    const scene = viewer.scene;
+    styleScene(scene);
+    // Double-click would make the camera track an entity; the list is how a sensor is focused.
+    viewer.cesiumWidget.screenSpaceEventHandler.removeInputAction(ScreenSpaceEventType.LEFT_DOUBLE_CLICK);
+    showOverview(scene.camera);
+
+    let ready = false;
+    const removePostRender = scene.postRender.addEventListener(() => {
+      testHooks().framesRendered += 1;
+      if (ready || !scene.globe.tilesLoaded) return;
+      ready = true;
+      updateTestHooks({ globeReady: true, viewCentre: viewCentre(scene) });
+      callbacks.current.onReady();
+    });
+    const removeMoveEnd = scene.camera.moveEnd.addEventListener(() => {
+      updateTestHooks({ viewCentre: viewCentre(scene) });
+    });
+    const clicks = new ScreenSpaceEventHandler(scene.canvas);
+    clicks.setInputAction((event: ScreenSpaceEventHandler.PositionedEvent) => {
+      callbacks.current.onPick(markers.snOf(scene.pick(event.position)));
+    }, ScreenSpaceEventType.LEFT_CLICK);
+    scene.requestRender();
+
+    return () => {
+      removePostRender();
+      removeMoveEnd();
+      clicks.destroy();
+      if (!viewer.isDestroyed()) markers.clear();
+      updateTestHooks({ globeReady: false, sensors: {}, viewCentre: null });
+    };
+  }, [viewer, markers]);
+
+  useEffect(() => {
+    if (viewer.isDestroyed()) return;
+    if (markers.sync(rows, selectedSn)) {
+      viewer.scene.requestRender();
+      updateTestHooks({ markersChangedAtFrame: testHooks().framesRendered });
+    }
+    updateTestHooks({ sensors: markers.readBack(rows, JulianDate.now()), selectedSn });
+  }, [viewer, markers, rows, selectedSn]);
+
+  useEffect(() => {
+    if (!focus || viewer.isDestroyed()) return;
+    const camera = viewer.scene.camera;
+    if (focus.sn === null) {
+      flyToOverview(camera);
+      return;
+    }
+    const position = markers.positionOf(focus.sn, JulianDate.now());
+    if (position) flyToPoint(camera, position);
+  }, [viewer, markers, focus]);
+
+  return null;
+}

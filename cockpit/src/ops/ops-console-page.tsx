@@ -1,0 +1,13 @@
+/** 指飞控制台 / Flight operations console — placeholder until its view is built. */
+import { AppNav, type PageProps } from '../nav/routes.tsx';
+
+/** The view. */
+export default function Page({ session }: PageProps) {
+  return (
+    <div className="page-placeholder">
+      <AppNav />
+      <h1>指飞控制台 / Flight operations console</h1>
+      <p>{session.user.displayName}</p>
+    </div>
+  );
+}
