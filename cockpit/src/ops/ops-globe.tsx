@@ -1,0 +1,178 @@
+/** The console's offline Cesium globe: docks, coverage, drones with trails; map clicks pick a dock or a target point. */
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type ComponentType, type Ref } from 'react';
+import {
+  BoundingSphere,
+  buildModuleUrl,
+  Cartographic,
+  HeadingPitchRange,
+  ImageryLayer,
+  Ion,
+  JulianDate,
+  Math as CesiumMath,
+  ScreenSpaceEventHandler,
+  ScreenSpaceEventType,
+  TileMapServiceImageryProvider,
+  type Viewer as CesiumViewer,
+} from 'cesium';
+import { Viewer } from 'resium';
+import 'cesium/Build/Cesium/Widgets/widgets.css';
+import { styleScene } from '../globe/scene-style.ts';
+import { showOverview, viewCentre } from '../globe/panyu-view.ts';
+import { opsHooks, updateOpsHooks } from './ops-hooks.ts';
+import { OpsEntities } from './ops-entities.ts';
+import type { OpsState } from './ops-state.ts';
+
+// The cockpit runs without Cesium ion: every tile and asset comes from our own server.
+Ion.defaultAccessToken = '';
+
+/** What Resium's <Viewer> ref holds. */
+interface ViewerHandle {
+  cesiumElement?: CesiumViewer | null;
+}
+
+/** The <Viewer> props used here, restated against Cesium's types (Resium's declarations do not resolve under NodeNext). */
+interface ViewerShellProps {
+  full?: boolean;
+  baseLayer?: ImageryLayer | false;
+  baseLayerPicker?: boolean;
+  geocoder?: boolean;
+  homeButton?: boolean;
+  sceneModePicker?: boolean;
+  navigationHelpButton?: boolean;
+  fullscreenButton?: boolean;
+  vrButton?: boolean;
+  projectionPicker?: boolean;
+  animation?: boolean;
+  timeline?: boolean;
+  infoBox?: boolean;
+  selectionIndicator?: boolean;
+  scene3DOnly?: boolean;
+  requestRenderMode?: boolean;
+  maximumRenderTimeChange?: number;
+  msaaSamples?: number;
+  orderIndependentTranslucency?: boolean;
+  skyBox?: false;
+  ref?: Ref<ViewerHandle>;
+}
+const ResiumViewer = Viewer as ComponentType<ViewerShellProps>;
+
+/** Close look at a dock: its whole 7 km coverage, 60° down. */
+const DOCK_VIEW = new HeadingPitchRange(0, CesiumMath.toRadians(-60), 16_000);
+/** Camera flight time, seconds. */
+const FLIGHT_S = 1.5;
+
+/** Props of the console's globe. */
+export interface OpsGlobeProps {
+  state: OpsState;
+  selectedSn: string | null;
+  /** A request to fly the camera to a dock; a new object flies again. */
+  focus: { sn: string; nonce: number } | null;
+  target: { lat: number; lon: number } | null;
+  /** The map was clicked: the dock whose marker, coverage or drone was hit (or null) and the ground point (degrees, or null off the globe). */
+  onPick(sn: string | null, point: { lat: number; lon: number } | null): void;
+}
+
+/** The globe with its loading indicator. */
+export function OpsGlobe(props: OpsGlobeProps) {
+  const [baseLayer] = useState(() => ImageryLayer.fromProviderAsync(TileMapServiceImageryProvider.fromUrl(buildModuleUrl('Assets/Textures/NaturalEarthII'))));
+  const [ready, setReady] = useState(false);
+  const [viewer, setViewer] = useState<CesiumViewer | null>(null);
+  const viewerRef = useCallback((handle: ViewerHandle | null) => setViewer(handle?.cesiumElement ?? null), []);
+  const markReady = useCallback(() => setReady(true), []);
+  return (
+    <div className="ops-globe" data-globe-ready={ready}>
+      <ResiumViewer
+        ref={viewerRef}
+        full
+        baseLayer={baseLayer}
+        baseLayerPicker={false}
+        geocoder={false}
+        homeButton={false}
+        sceneModePicker={false}
+        navigationHelpButton={false}
+        fullscreenButton={false}
+        vrButton={false}
+        projectionPicker={false}
+        animation={false}
+        timeline={false}
+        infoBox={false}
+        selectionIndicator={false}
+        scene3DOnly
+        skyBox={false}
+        msaaSamples={1}
+        orderIndependentTranslucency={false}
+        requestRenderMode
+        maximumRenderTimeChange={Number.POSITIVE_INFINITY}
+      />
+      {viewer && <OpsGlobeController {...props} viewer={viewer} onReady={markReady} />}
+      {!ready && (
+        <div className="ops-globe-loading" role="status">
+          <span className="spinner" aria-hidden="true" />
+          地图加载中…<small>Loading globe</small>
+        </div>
+      )}
+    </div>
+  );
+}
+
+interface ControllerProps extends OpsGlobeProps {
+  viewer: CesiumViewer;
+  onReady(): void;
+}
+
+/** Drives the viewer imperatively: camera, readiness, clicks and the entities. */
+function OpsGlobeController({ viewer, state, selectedSn, focus, target, onPick, onReady }: ControllerProps) {
+  const entities = useMemo(() => new OpsEntities(viewer.entities), [viewer]);
+  const callbacks = useRef({ onPick, onReady });
+  useLayoutEffect(() => {
+    callbacks.current = { onPick, onReady };
+  });
+
+  useEffect(() => {
+    const scene = viewer.scene;
+    styleScene(scene);
+    viewer.cesiumWidget.screenSpaceEventHandler.removeInputAction(ScreenSpaceEventType.LEFT_DOUBLE_CLICK);
+    showOverview(scene.camera);
+    let ready = false;
+    const removePostRender = scene.postRender.addEventListener(() => {
+      opsHooks().framesRendered += 1;
+      if (ready || !scene.globe.tilesLoaded) return;
+      ready = true;
+      updateOpsHooks({ globeReady: true });
+      callbacks.current.onReady();
+    });
+    const removeMoveEnd = scene.camera.moveEnd.addEventListener(() => updateOpsHooks({ viewCentre: viewCentre(scene) }));
+    const clicks = new ScreenSpaceEventHandler(scene.canvas);
+    clicks.setInputAction((event: ScreenSpaceEventHandler.PositionedEvent) => {
+      const sn = entities.snOf(scene.pick(event.position));
+      const hit = scene.camera.pickEllipsoid(event.position, scene.globe.ellipsoid);
+      const c = hit ? Cartographic.fromCartesian(hit) : null;
+      callbacks.current.onPick(sn, c ? { lat: CesiumMath.toDegrees(c.latitude), lon: CesiumMath.toDegrees(c.longitude) } : null);
+    }, ScreenSpaceEventType.LEFT_CLICK);
+    scene.requestRender();
+    return () => {
+      removePostRender();
+      removeMoveEnd();
+      clicks.destroy();
+      if (!viewer.isDestroyed()) entities.clear();
+      updateOpsHooks({ globeReady: false, drones: {}, docks: {}, viewCentre: null });
+    };
+  }, [viewer, entities]);
+
+  useEffect(() => {
+    if (viewer.isDestroyed()) return;
+    if (entities.sync(state, selectedSn, target)) {
+      viewer.scene.requestRender();
+      updateOpsHooks({ changedAtFrame: opsHooks().framesRendered });
+    }
+    updateOpsHooks({ ...entities.readBack(state, JulianDate.now()) });
+  }, [viewer, entities, state, selectedSn, target]);
+
+  useEffect(() => {
+    if (!focus || viewer.isDestroyed()) return;
+    const position = entities.dockPosition(focus.sn, JulianDate.now());
+    if (position) viewer.scene.camera.flyToBoundingSphere(new BoundingSphere(position, 0), { offset: DOCK_VIEW, duration: FLIGHT_S });
+  }, [viewer, entities, focus]);
+
+  return null;
+}
