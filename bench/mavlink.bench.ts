@@ -17,7 +17,7 @@ import { udpServerLink } from '../ground-station/link/udp-server.link.ts';
 import { lossyLink, seededRandom } from '../ground-station/link/lossy.link.ts';
 import { sendCommand } from '../ground-station/command/command.protocol.ts';
 import { downloadItems, uploadItems } from '../ground-station/mission/mission.protocol.ts';
-import { MavlinkDecoder, MavlinkEncoder } from '../ground-station/core/mavlink-codec.ts';
+import { MavlinkDecoder, MavlinkEncoder } from '../common/mavlink/mavlink-codec.ts';
 import { SimAutopilot } from '../edge/dock/sim-autopilot/sim-autopilot.ts';
 import { udpEndpoint } from '../edge/dock/mavlink/byte-endpoint.ts';
 

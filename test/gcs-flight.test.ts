@@ -14,7 +14,7 @@ import { GroundStation } from '../ground-station/core/ground-station.ts';
 import { udpServerLink } from '../ground-station/link/udp-server.link.ts';
 import { lossyLink, type LossyLink } from '../ground-station/link/lossy.link.ts';
 import { VehicleAction } from '../ground-station/action/vehicle-action.ts';
-import { MavlinkDecoder, MavlinkEncoder } from '../ground-station/core/mavlink-codec.ts';
+import { MavlinkDecoder, MavlinkEncoder } from '../common/mavlink/mavlink-codec.ts';
 import { SimAutopilot } from '../edge/dock/sim-autopilot/sim-autopilot.ts';
 import { udpEndpoint, type ByteEndpoint } from '../edge/dock/mavlink/byte-endpoint.ts';
 import { distanceM, moveNe } from '../edge/dock/sim-autopilot/geo.ts';

@@ -13,7 +13,7 @@ import { tcpClientLink } from '../ground-station/link/tcp-client.link.ts';
 import { udpServerLink } from '../ground-station/link/udp-server.link.ts';
 import { VehicleAction } from '../ground-station/action/vehicle-action.ts';
 import { startRawForwarder } from '../ground-station/forward/raw-forwarder.ts';
-import { MavlinkDecoder, MavlinkEncoder, type MavMessage } from '../ground-station/core/mavlink-codec.ts';
+import { MavlinkDecoder, MavlinkEncoder, type MavMessage } from '../common/mavlink/mavlink-codec.ts';
 import { SimAutopilot } from '../edge/dock/sim-autopilot/sim-autopilot.ts';
 import { udpEndpoint, type ByteEndpoint } from '../edge/dock/mavlink/byte-endpoint.ts';
 

@@ -10,8 +10,8 @@ import { silentLogger } from '../common/logger.ts';
 import { GroundStation } from '../ground-station/core/ground-station.ts';
 import { udpServerLink } from '../ground-station/link/udp-server.link.ts';
 import { VehicleAction } from '../ground-station/action/vehicle-action.ts';
-import { MavlinkEncoder } from '../ground-station/core/mavlink-codec.ts';
-import { MavlinkSigner, signingKey } from '../ground-station/core/mavlink-signing.ts';
+import { MavlinkEncoder } from '../common/mavlink/mavlink-codec.ts';
+import { MavlinkSigner, signingKey } from '../common/mavlink/mavlink-signing.ts';
 import { SimAutopilot } from '../edge/dock/sim-autopilot/sim-autopilot.ts';
 import { udpEndpoint } from '../edge/dock/mavlink/byte-endpoint.ts';
 

@@ -11,7 +11,7 @@ import { silentLogger } from '../common/logger.ts';
 import { GroundStation } from '../ground-station/core/ground-station.ts';
 import { udpServerLink } from '../ground-station/link/udp-server.link.ts';
 import { VehicleAction } from '../ground-station/action/vehicle-action.ts';
-import { MavlinkEncoder } from '../ground-station/core/mavlink-codec.ts';
+import { MavlinkEncoder } from '../common/mavlink/mavlink-codec.ts';
 import { MavlinkRelay } from '../edge/dock/mavlink/mavlink-relay.ts';
 import { memoryPipe, udpEndpoint, type ByteEndpoint } from '../edge/dock/mavlink/byte-endpoint.ts';
 import { SimAutopilot } from '../edge/dock/sim-autopilot/sim-autopilot.ts';

@@ -11,8 +11,8 @@ import { Counter, Gauge, metricOnce, type Registry } from '../../common/metrics.
 import type { VehicleAlarm, VehicleTelemetry } from '../../protocol/vehicle.schema.ts';
 import type { GcsLink } from '../link/link.ts';
 import { SequenceQuality, TelemetryNormaliser } from '../telemetry/telemetry.normaliser.ts';
-import { MavlinkDecoder, MavlinkEncoder, type MavMessage } from './mavlink-codec.ts';
-import { MavlinkSigner } from './mavlink-signing.ts';
+import { MavlinkDecoder, MavlinkEncoder, type MavMessage } from '../../common/mavlink/mavlink-codec.ts';
+import { MavlinkSigner } from '../../common/mavlink/mavlink-signing.ts';
 
 /** Options of a ground station. */
 export interface GroundStationOptions {

@@ -7,7 +7,7 @@
  */
 import dgram from 'node:dgram';
 import type { GroundStation } from '../core/ground-station.ts';
-import { MavlinkDecoder } from '../core/mavlink-codec.ts';
+import { MavlinkDecoder } from '../../common/mavlink/mavlink-codec.ts';
 
 /** A running forwarder. */
 export interface RawForwarder {

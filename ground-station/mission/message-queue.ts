@@ -1,6 +1,6 @@
 /** A queue of one vehicle's messages that match a filter, read with a timeout (no message is missed between reads). */
 import type { GroundStation, Vehicle } from '../core/ground-station.ts';
-import type { MavMessage } from '../core/mavlink-codec.ts';
+import type { MavMessage } from '../../common/mavlink/mavlink-codec.ts';
 
 /** Collects matching messages from the moment it is created until `close()`. */
 export class MessageQueue {

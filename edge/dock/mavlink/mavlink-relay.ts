@@ -7,7 +7,7 @@
 import { common, minimal } from 'node-mavlink';
 import { copterModeName } from '../../../protocol/vehicle.schema.ts';
 import type { ByteEndpoint } from './byte-endpoint.ts';
-import { MavlinkDecoder } from './mavlink-codec.ts';
+import { MavlinkDecoder } from '../../../common/mavlink/mavlink-codec.ts';
 
 /** What the dock knows of its drone, from the relayed messages. */
 export interface DroneObservation {

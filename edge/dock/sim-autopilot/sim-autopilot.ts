@@ -13,8 +13,8 @@
 import { common, minimal, type MavLinkData } from 'node-mavlink';
 import type { Logger } from '../../../common/logger.ts';
 import { COPTER_MODES, copterModeName } from '../../../protocol/vehicle.schema.ts';
-import { MavlinkDecoder, MavlinkEncoder, type MavMessage } from '../mavlink/mavlink-codec.ts';
-import { MavlinkSigner } from '../mavlink/mavlink-signing.ts';
+import { MavlinkDecoder, MavlinkEncoder, type MavMessage } from '../../../common/mavlink/mavlink-codec.ts';
+import { MavlinkSigner } from '../../../common/mavlink/mavlink-signing.ts';
 import type { ByteEndpoint } from '../mavlink/byte-endpoint.ts';
 import { distanceM, insidePolygon, offsetNeM, type LatLon } from './geo.ts';
 import { DEFAULT_AIRFRAME, stepKinematics, type AirframeParams, type KinematicState, type KinematicTarget } from './sim-kinematics.ts';

@@ -3,7 +3,7 @@
  * 48-bit timestamp (10 µs since 2015-01-01) and the first 6 bytes of SHA-256(key ‖ frame ‖ link id
  * ‖ timestamp). Outgoing timestamps strictly increase; an incoming frame is accepted only with a
  * matching signature and a timestamp newer than the last one of its (system, component, link)
- * stream, so a captured frame cannot be replayed. (edge/dock has its own copy.)
+ * stream, so a captured frame cannot be replayed.
  */
 import crypto from 'node:crypto';
 import { MavLinkPacketSignature } from 'node-mavlink';

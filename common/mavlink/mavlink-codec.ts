@@ -1,7 +1,7 @@
 /**
- * MAVLink 2 framing for the edge (node-mavlink): an encoder with its own sequence counter and a
+ * MAVLink 2 framing (node-mavlink), shared by the ground station and the dock's relay and simulated autopilot: an encoder with its own sequence counter and a
  * decoder that never throws — frames with a bad CRC, unknown ids or broken payloads are counted
- * and dropped. (The ground station has its own copy: edge/ may not import centre code.)
+ * and dropped.
  */
 import { MavLinkPacketParser, MavLinkPacketSplitter, MavLinkProtocolV2, ardupilotmega, common, minimal, type MavLinkData, type MavLinkPacket } from 'node-mavlink';
 import { IFLAG_SIGNED, type MavlinkSigner } from './mavlink-signing.ts';
