@@ -1,5 +1,6 @@
 /** Alarms raised by the sensor rules, and their append-only history. */
 import type { Pool, PoolClient } from '../db/pool.ts';
+import { withTransaction } from '../db/transaction.ts';
 
 /** Kinds of alarm. */
 export type AlarmKind = 'depth' | 'offline' | 'flatline' | 'rainstorm';
@@ -44,20 +45,10 @@ const COLS = `id::int, source_sn AS "sourceSn", kind, level, state, title, regio
 export class AlarmRepository {
   constructor(private readonly db: Pool) {}
 
-  private async tx<T>(fn: (c: PoolClient) => Promise<T>): Promise<T> {
-    const c = await this.db.connect();
-    try {
-      await c.query('BEGIN');
-      const out = await fn(c);
-      await c.query('COMMIT');
-      return out;
-    } catch (err) {
-      await c.query('ROLLBACK');
-      throw err;
-    } finally {
-      c.release();
-    }
+  private tx<T>(fn: (c: PoolClient) => Promise<T>): Promise<T> {
+    return withTransaction(this.db, fn);
   }
+
 
   /** The open (not cleared) alarm of a source and kind, or null. */
   async findOpen(sourceSn: string, kind: AlarmKind): Promise<AlarmRow | null> {

@@ -5,6 +5,7 @@
  * concurrency): a stale version changes nothing and reports a conflict.
  */
 import type { Pool, PoolClient } from '../db/pool.ts';
+import { withTransaction } from '../db/transaction.ts';
 import type { TicketStage } from '../../protocol/workflow.schema.ts';
 
 /** What a caller may see: everything, or a region subtree and/or the tickets routed/dispatched to some units. */
@@ -236,20 +237,10 @@ export interface TicketFilter {
 export class TicketRepository {
   constructor(private readonly db: Pool) {}
 
-  private async tx<T>(fn: (c: PoolClient) => Promise<T>): Promise<T> {
-    const c = await this.db.connect();
-    try {
-      await c.query('BEGIN');
-      const out = await fn(c);
-      await c.query('COMMIT');
-      return out;
-    } catch (err) {
-      await c.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      c.release();
-    }
+  private tx<T>(fn: (c: PoolClient) => Promise<T>): Promise<T> {
+    return withTransaction(this.db, fn);
   }
+
 
   /**
    * Creates an event and its ticket (stage detected) with the first history row. A repeat of an
