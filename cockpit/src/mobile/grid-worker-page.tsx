@@ -2,6 +2,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { TicketLiveMessage, TicketView } from '../../../protocol/workflow.schema.ts';
 import { AppNav, type PageProps } from '../nav/routes.tsx';
+import { PinIcon } from '../tickets/icons.tsx';
 import { PhotoUploader } from '../tickets/photo-uploader.tsx';
 import { listTickets, outcomeMessage } from '../tickets/ticket-api.ts';
 import { dueState, eventTypeLabel, shortTime, stageLabel } from '../tickets/ticket-format.ts';
@@ -89,7 +90,7 @@ function TicketScreen({ token, id, onSessionExpired, now, liveVersion }: { token
             {t.dueAt ? ` · 期限 ${shortTime(t.dueAt)}` : ''}
           </p>
           <a className="m-location" href={`geo:${t.lat},${t.lon}`}>
-            📍 {t.lat.toFixed(5)}, {t.lon.toFixed(5)} <small>导航 / Navigate</small>
+            <PinIcon /> {t.lat.toFixed(5)}, {t.lon.toFixed(5)} <small>导航 / Navigate</small>
           </a>
 
           {allowed.includes('start') ? (

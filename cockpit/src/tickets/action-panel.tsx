@@ -138,12 +138,13 @@ function ActionForm({ token, detail, action, busy, onAct, onCancel }: { token: s
   const [rating, setRating] = useState(0);
   const [days, setDays] = useState(1);
 
-  const noteMissing = NOTE_REQUIRED.has(action) && note.trim() === '';
+  // Reports and on-site verifications need evidence: a note or a photo (TICKET_EVIDENCE_REQUIRED).
+  const needsEvidence = action === 'report' || (action === 'close' && method === 'inspection');
   const invalid =
-    noteMissing ||
+    (NOTE_REQUIRED.has(action) && note.trim() === '') ||
+    (needsEvidence && note.trim() === '' && photos.length === 0) ||
     (action === 'dispatch' && !dispatch.toUnit) ||
-    (action === 'rate' && rating === 0) ||
-    (action === 'report' && note.trim() === '' && photos.length === 0);
+    (action === 'rate' && rating === 0);
 
   const submit = async () => {
     const body: TicketActionBody = { version: t.version };
@@ -185,9 +186,9 @@ function ActionForm({ token, detail, action, busy, onAct, onCancel }: { token: s
           <input type="number" min={1} max={10} value={days} onChange={(e) => setDays(Math.min(10, Math.max(1, Number(e.target.value) || 1)))} />
         </label>
       ) : null}
-      {action === 'report' ? <PhotoUploader token={token} ticketId={t.id} photoIds={photos} onUploaded={(id) => setPhotos((p) => [...p, id])} /> : null}
+      {needsEvidence ? <PhotoUploader token={token} ticketId={t.id} photoIds={photos} onUploaded={(id) => setPhotos((p) => [...p, id])} /> : null}
       <label>
-        {NOTE_REQUIRED.has(action) ? '说明（必填）' : '说明（选填）'} <small>Note</small>
+        {NOTE_REQUIRED.has(action) ? '说明（必填）' : needsEvidence ? '说明（说明或照片至少一项）' : '说明（选填）'} <small>Note</small>
         <textarea value={note} maxLength={2000} rows={2} onChange={(e) => setNote(e.target.value)} aria-label="说明 / note" />
       </label>
       <div className="tk-form-buttons">

@@ -3,6 +3,7 @@ import { useId, useState, type ChangeEvent } from 'react';
 import { outcomeMessage, uploadPhoto } from './ticket-api.ts';
 import { preparePhoto } from './photo-resize.ts';
 import { TicketPhoto } from './ticket-photo.tsx';
+import { CameraIcon } from './icons.tsx';
 
 /** Props of the uploader. */
 export interface PhotoUploaderProps {
@@ -43,7 +44,7 @@ export function PhotoUploader({ token, ticketId, photoIds, onUploaded, large }: 
   return (
     <div className={`tk-uploader${large ? ' tk-uploader-large' : ''}`}>
       <label htmlFor={inputId} className={`tk-btn tk-btn-secondary${progress !== null ? ' disabled' : ''}`}>
-        📷 拍照/选择照片 <small>Take photo</small>
+        <CameraIcon /> 拍照/选择照片 <small>Take photo</small>
       </label>
       <input
         id={inputId}

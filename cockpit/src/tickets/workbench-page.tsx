@@ -12,6 +12,7 @@ import { TicketPhoto } from './ticket-photo.tsx';
 import { TicketTimeline } from './ticket-timeline.tsx';
 import { useNow } from './use-now.ts';
 import { useTicketDetail } from './use-ticket-detail.ts';
+import { useUnitNames } from './unit-names.ts';
 import './workbench.css';
 
 /** A workbench queue (tab). */
@@ -36,11 +37,8 @@ const QUEUES: Queue[] = [
   { key: 'all', label: '全部', en: 'All', query: {} },
 ];
 
-function unitName(code: string | null): string {
-  return code ?? '—';
-}
-
-function TicketRow({ t, now, selected, onOpen }: { t: TicketView; now: number; selected: boolean; onOpen(): void }) {
+function TicketRow({ t, now, selected, onOpen, names }: { t: TicketView; now: number; selected: boolean; onOpen(): void; names: Record<string, string> }) {
+  const unit = t.assigneeUnit ?? t.ownerUnits[0] ?? null;
   const due = dueState(t, now);
   return (
     <tr className={`tk-row${selected ? ' selected' : ''}${due.overdue ? ' overdue' : ''}`} data-ticket-id={t.id} data-stage={t.stage} onClick={onOpen} tabIndex={0} onKeyDown={(e) => e.key === 'Enter' && onOpen()}>
@@ -50,7 +48,9 @@ function TicketRow({ t, now, selected, onOpen }: { t: TicketView; now: number; s
       <td>
         <span className={`tk-stage tk-stage-${t.stage}`}>{stageLabel(t.stage)}</span>
       </td>
-      <td className="tk-unit">{unitName(t.assigneeUnit ?? t.ownerUnits[0] ?? null)}</td>
+      <td className="tk-unit" title={unit ?? undefined}>
+        {unit ? (names[unit] ?? unit) : '—'}
+      </td>
       <td className={`tk-due${due.overdue ? ' overdue' : ''}`} title={t.dueAt ? `期限 ${shortTime(t.dueAt)}` : undefined}>
         {due.text}
       </td>
@@ -119,6 +119,8 @@ export default function WorkbenchPage({ session, onLogout, onSessionExpired }: P
   }, [liveConnected, tickets, selectedId, detail, liveCount]);
 
   const t = detail?.ticket ?? null;
+  const unitNames = useUnitNames(token, [...tickets.map((x) => x.assigneeUnit ?? x.ownerUnits[0] ?? ''), ...(t ? [...t.ownerUnits, t.assigneeUnit ?? ''] : [])].filter(Boolean));
+  const nameOf = (code: string) => unitNames[code] ?? code;
   const evidence = detail ? [...new Set([...detail.history.flatMap((h) => h.attachmentIds), ...detail.revisits.flatMap((r) => r.attachmentIds)])] : [];
   const due = t ? dueState(t, now) : null;
 
@@ -178,7 +180,7 @@ export default function WorkbenchPage({ session, onLogout, onSessionExpired }: P
             </thead>
             <tbody>
               {tickets.map((x) => (
-                <TicketRow key={x.id} t={x} now={now} selected={x.id === selectedId} onOpen={() => setSelectedId(x.id)} />
+                <TicketRow key={x.id} t={x} now={now} selected={x.id === selectedId} onOpen={() => setSelectedId(x.id)} names={unitNames} />
               ))}
             </tbody>
           </table>
@@ -209,9 +211,9 @@ export default function WorkbenchPage({ session, onLogout, onSessionExpired }: P
               </div>
               <dl className="tk-facts">
                 <dt>责任单位</dt>
-                <dd>{t.ownerUnits.join('、') || '—'}</dd>
+                <dd>{t.ownerUnits.map(nameOf).join('、') || '—'}</dd>
                 <dt>承办单位</dt>
-                <dd>{t.assigneeUnit ?? '—'}</dd>
+                <dd>{t.assigneeUnit ? nameOf(t.assigneeUnit) : '—'}</dd>
                 <dt>时限</dt>
                 <dd className={due?.overdue ? 'overdue' : ''}>
                   {due?.text}
