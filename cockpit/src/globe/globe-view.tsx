@@ -17,6 +17,7 @@ import { testHooks, updateTestHooks } from '../test-hooks/test-hooks.ts';
 import { styleScene } from './scene-style.ts';
 import { flyToOverview, flyToPoint, showOverview, viewCentre } from './panyu-view.ts';
 import { SensorMarkers } from './sensor-markers.ts';
+import { RainRings } from '../rain/rain-rings.ts';
 
 // The cockpit runs without Cesium ion: every tile and asset comes from our own server.
 Ion.defaultAccessToken = '';
@@ -124,6 +125,7 @@ interface ControllerProps extends GlobeViewProps {
 /** Drives the viewer imperatively: camera, readiness, picking and the sensor markers. */
 function GlobeController({ viewer, rows, selectedSn, focus, onPick, onReady }: ControllerProps) {
   const markers = useMemo(() => new SensorMarkers(viewer.entities), [viewer]);
+  const rainRings = useMemo(() => new RainRings(viewer.entities), [viewer]);
   const callbacks = useRef({ onPick, onReady });
   useLayoutEffect(() => {
     callbacks.current = { onPick, onReady };
@@ -157,19 +159,23 @@ function GlobeController({ viewer, rows, selectedSn, focus, onPick, onReady }: C
       removePostRender();
       removeMoveEnd();
       clicks.destroy();
-      if (!viewer.isDestroyed()) markers.clear();
+      if (!viewer.isDestroyed()) {
+        markers.clear();
+        rainRings.clear();
+      }
       updateTestHooks({ globeReady: false, sensors: {}, viewCentre: null });
     };
-  }, [viewer, markers]);
+  }, [viewer, markers, rainRings]);
 
   useEffect(() => {
     if (viewer.isDestroyed()) return;
+    if (rainRings.sync(rows)) viewer.scene.requestRender();
     if (markers.sync(rows, selectedSn)) {
       viewer.scene.requestRender();
       updateTestHooks({ markersChangedAtFrame: testHooks().framesRendered });
     }
     updateTestHooks({ sensors: markers.readBack(rows, JulianDate.now()), selectedSn });
-  }, [viewer, markers, rows, selectedSn]);
+  }, [viewer, markers, rainRings, rows, selectedSn]);
 
   useEffect(() => {
     if (!focus || viewer.isDestroyed()) return;

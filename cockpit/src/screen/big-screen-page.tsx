@@ -7,6 +7,11 @@ import { useLiveSensors } from '../sensors/use-live-sensors.ts';
 import { BandLegend } from './band-legend.tsx';
 import { ScreenHeader } from './screen-header.tsx';
 import { SensorPanel } from './sensor-panel.tsx';
+import { AlarmPanel } from '../alarms/alarm-panel.tsx';
+import { useSensing } from '../alarms/use-sensing.ts';
+import { SensorChart } from '../charts/sensor-chart.tsx';
+import { RainBanner } from '../rain/rain-banner.tsx';
+import { RainLegend } from '../rain/rain-legend.tsx';
 
 /** Props of the big screen. */
 export interface BigScreenPageProps {
@@ -23,6 +28,8 @@ export default function BigScreenPage({ session, onLogout, onSessionExpired }: B
   const counts = useMemo(() => countSensors(rows), [rows]);
   const [selectedSn, setSelectedSn] = useState<string | null>(null);
   const [focus, setFocus] = useState<FocusRequest | null>(null);
+  const sensing = useSensing(session.token, onSessionExpired);
+  const selectedSensor = selectedSn === null ? undefined : sensors.get(selectedSn);
 
   const selectAndFly = useCallback((sn: string) => {
     setSelectedSn(sn);
@@ -43,6 +50,12 @@ export default function BigScreenPage({ session, onLogout, onSessionExpired }: B
           全区视图<small>Overview</small>
         </button>
         <SensorPanel rows={rows} selectedSn={selectedSn} loading={!listed} stale={listFailed} onSelect={selectAndFly} />
+        <RainLegend />
+        <AlarmPanel token={session.token} role={session.user.role} alarms={sensing.alarms} onAlarm={sensing.applyAlarm} onSelectSensor={selectAndFly} />
+        <RainBanner token={session.token} role={session.user.role} rainModes={sensing.rainModes} onRainMode={sensing.applyRainMode} />
+        {selectedSensor && (
+          <SensorChart key={selectedSensor.sn} token={session.token} sensor={selectedSensor} alarms={sensing.alarms} onClose={() => setSelectedSn(null)} />
+        )}
       </main>
     </div>
   );
