@@ -2,11 +2,14 @@
 import type { FastifyInstance } from 'fastify';
 import type { LiveMessage } from '../../../protocol/api.schema.ts';
 import type { LiveBus } from '../../live/live-bus.ts';
+import { mayReceive } from '../../live/live-filter.ts';
 
 /** Registers `GET /api/v1/live` (WebSocket; token in `?token=`). */
 export async function liveRoutes(app: FastifyInstance, opts: { live: LiveBus }): Promise<void> {
   app.get('/api/v1/live', { websocket: true, preValidation: app.authenticate, schema: { hide: true } }, (socket, req) => {
+    const viewer = { userId: Number(req.user.sub), regionCode: req.user.regionCode };
     const send = (msg: LiveMessage) => {
+      if (!mayReceive(viewer, msg)) return;
       // Drop rather than queue without bound for a client that does not keep up.
       if (socket.readyState === socket.OPEN && socket.bufferedAmount < 4 * 1024 * 1024) socket.send(JSON.stringify(msg));
     };
