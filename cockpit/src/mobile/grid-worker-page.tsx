@@ -113,12 +113,17 @@ function TicketScreen({ token, id, onSessionExpired, now, liveVersion }: { token
           ) : null}
 
           {allowed.includes('return') && !allowed.includes('report') ? (
-            <div className="m-report">
-              <textarea className="m-note" rows={2} maxLength={2000} placeholder="退回原因（必填）/ reason" value={note} onChange={(e) => setNote(e.target.value)} aria-label="退回原因 / reason" />
-              <button type="button" className="tk-btn tk-btn-danger m-btn-big" data-action="return" disabled={busy || note.trim() === ''} onClick={() => void giveBack()}>
-                退回 <small>Return</small>
-              </button>
-            </div>
+            <details className="m-return">
+              <summary>
+                无法处置？退回 <small>Can&apos;t handle it — return</small>
+              </summary>
+              <div className="m-report">
+                <textarea className="m-note" rows={2} maxLength={2000} placeholder="退回原因（必填）/ reason" value={note} onChange={(e) => setNote(e.target.value)} aria-label="退回原因 / reason" />
+                <button type="button" className="tk-btn tk-btn-danger m-btn-big" data-action="return" disabled={busy || note.trim() === ''} onClick={() => void giveBack()}>
+                  退回 <small>Return</small>
+                </button>
+              </div>
+            </details>
           ) : null}
 
           {allowed.length === 0 ? <p className="m-done">当前无需您操作 / Nothing for you to do now</p> : null}
