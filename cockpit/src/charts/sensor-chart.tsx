@@ -16,6 +16,8 @@ echarts.use([LineChart, BarChart, GridComponent, LegendComponent, MarkLineCompon
 
 /** Span of the chart, milliseconds (6 h). */
 export const CHART_SPAN_MS = 6 * 3_600_000;
+/** Alarm markers closer than this to a labelled one go unlabelled, milliseconds (20 min). */
+const ALARM_LABEL_GAP_MS = 20 * 60_000;
 
 declare module '../test-hooks/test-hooks.ts' {
   interface YzgTestHooks {
@@ -121,11 +123,26 @@ export function SensorChart({ token, sensor, alarms, onClose }: SensorChartProps
         label: { formatter: BAND_LABELS_ZH[band], color: BAND_COLORS[band], position: 'insideEndTop' as const, fontSize: 11 },
       };
     });
-    const alarmLines = marks.map((a) => ({
-      xAxis: Date.parse(a.raisedAt),
-      lineStyle: { color: LEVEL_COLORS[a.level] ?? '#90a4ae', type: 'solid' as const, width: 2 },
-      label: { formatter: `${LEVEL_NAMES_ZH[a.level] ?? ''}${ALARM_KIND_NAMES_ZH[a.kind] ?? a.kind}`, color: LEVEL_COLORS[a.level] ?? '#e3f2fd', position: 'end' as const, fontSize: 11 },
-    }));
+    // Alarms raised close together would print their labels on top of each other: label only the first of a cluster.
+    let lastLabelledMs = Number.NEGATIVE_INFINITY;
+    const alarmLines = [...marks]
+      .sort((x, y) => Date.parse(x.raisedAt) - Date.parse(y.raisedAt))
+      .map((a) => {
+        const atMs = Date.parse(a.raisedAt);
+        const labelled = atMs - lastLabelledMs >= ALARM_LABEL_GAP_MS;
+        if (labelled) lastLabelledMs = atMs;
+        return {
+          xAxis: atMs,
+          lineStyle: { color: LEVEL_COLORS[a.level] ?? '#90a4ae', type: 'solid' as const, width: 2 },
+          label: {
+            show: labelled,
+            formatter: `${LEVEL_NAMES_ZH[a.level] ?? ''}${ALARM_KIND_NAMES_ZH[a.kind] ?? a.kind}`,
+            color: LEVEL_COLORS[a.level] ?? '#e3f2fd',
+            position: 'end' as const,
+            fontSize: 11,
+          },
+        };
+      });
     const maxDepth = Math.max(45, ...points.map((p) => p.depthCm ?? 0));
     c.setOption(
       {
