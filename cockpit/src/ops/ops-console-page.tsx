@@ -78,7 +78,7 @@ export default function Page({ session, onLogout, onSessionExpired }: PageProps)
     (m: LiveCommandMessage) => {
       // The operator's own commands are announced from their replies; show the rest (others, automatic follow-ups).
       if (m.by === session.user.username) return;
-      pushToast({ title: `${ACTION_LABELS_ZH[m.action]}（${m.by}）`, outcome: m.outcome, message: m.message, tone: outcomeTone(m.outcome) });
+      pushToast({ title: `${ACTION_LABELS_ZH[m.action]}（${m.by.endsWith('(auto)') ? '自动' : m.by}）`, outcome: m.outcome, message: m.message, tone: outcomeTone(m.outcome) });
     },
     [pushToast, session.user.username],
   );
@@ -104,7 +104,11 @@ export default function Page({ session, onLogout, onSessionExpired }: PageProps)
   }, [live, selectedSn, target, pickMode]);
   useEffect(() => () => updateOpsHooks({ liveConnected: false, selectedSn: null, target: null, pickMode: 'none' }), []);
 
-  const docks = useMemo(() => Object.values(state.docks).sort((a, b) => a.name.localeCompare(b.name, 'zh-CN')), [state.docks]);
+  // Docks with a linked drone first: those are the ones an operator can fly.
+  const docks = useMemo(
+    () => Object.values(state.docks).sort((a, b) => Number(b.online && b.droneLinked) - Number(a.online && a.droneLinked) || a.name.localeCompare(b.name, 'zh-CN')),
+    [state.docks],
+  );
   const available = useMemo(() => availableCommands(dock, selectedSn ? (state.linkLost[selectedSn] ?? false) : false), [dock, selectedSn, state.linkLost]);
 
   const select = useCallback((sn: string) => {

@@ -3,6 +3,7 @@ import {
   ArcType,
   Cartesian2,
   Cartesian3,
+  CallbackProperty,
   Cartographic,
   Color,
   ConstantPositionProperty,
@@ -56,7 +57,14 @@ export class OpsEntities {
   private readonly docks = new Map<string, Entity>();
   /** What each dock entity was last drawn from, to skip unchanged docks. */
   private readonly dockKeys = new Map<string, string>();
+  private readonly coverage = new Map<string, Entity>();
   private readonly drones = new Map<string, { point: Entity; stem: Entity; trail: Entity }>();
+  /**
+   * Positions of each drone's trail and height stem. The polylines read them through callbacks:
+   * a changing constant polyline is rebuilt in a web worker each time and, at 2 Hz on a software
+   * renderer, never finishes; a callback polyline is drawn directly.
+   */
+  private readonly lines = new Map<string, { trail: Cartesian3[]; stem: Cartesian3[] }>();
   private target: Entity | null = null;
 
   constructor(private readonly entities: EntityCollection) {}
@@ -77,36 +85,50 @@ export class OpsEntities {
     const key = `${dockLabel(dock)}|${color.toCssHexString()}|${selected}|${dock.coverageRadiusM}`;
     let e = this.docks.get(dock.sn);
     if (e && this.dockKeys.get(dock.sn) === key) return false;
-    if (!e) {
-      e = this.entities.add(new Entity({ id: `dock:${dock.sn}`, position: Cartesian3.fromDegrees(dock.lon, dock.lat, 0) }));
-      this.docks.set(dock.sn, e);
-    }
     this.dockKeys.set(dock.sn, key);
-    e.point = undefined;
-    e.label = undefined;
-    e.ellipse = undefined;
-    e.point = { pixelSize: selected ? 16 : 11, color, outlineColor: Color.WHITE, outlineWidth: selected ? 3 : 1, disableDepthTestDistance: ALWAYS_VISIBLE } as never;
-    e.label = {
-      text: dockLabel(dock),
-      font: '15px "Noto Sans CJK SC", sans-serif',
-      fillColor: Color.WHITE,
-      outlineColor: Color.BLACK,
-      outlineWidth: 3,
-      style: LabelStyle.FILL_AND_OUTLINE,
-      verticalOrigin: VerticalOrigin.TOP,
-      horizontalOrigin: HorizontalOrigin.CENTER,
-      pixelOffset: new Cartesian2(0, 12),
-      scaleByDistance: new NearFarScalar(5_000, 1, 60_000, 0.7),
-      disableDepthTestDistance: ALWAYS_VISIBLE,
-    } as never;
-    e.ellipse = {
-      semiMajorAxis: dock.coverageRadiusM,
-      semiMinorAxis: dock.coverageRadiusM,
-      height: 0,
-      material: new ColorMaterialProperty(color.withAlpha(selected ? 0.16 : 0.05)),
-      outline: true,
-      outlineColor: color.withAlpha(selected ? 0.9 : 0.35),
-    } as never;
+    if (e) this.entities.remove(e);
+    const coverage = this.coverage.get(dock.sn);
+    if (coverage) this.entities.remove(coverage);
+    const position = Cartesian3.fromDegrees(dock.lon, dock.lat, 0);
+    e = this.entities.add(
+      new Entity({
+        id: `dock:${dock.sn}`,
+        position,
+        point: { pixelSize: selected ? 16 : 11, color, outlineColor: Color.WHITE, outlineWidth: selected ? 3 : 1, disableDepthTestDistance: ALWAYS_VISIBLE },
+        label: {
+          text: dockLabel(dock),
+          font: '15px "Noto Sans CJK SC", sans-serif',
+          fillColor: Color.WHITE,
+          outlineColor: Color.BLACK,
+          outlineWidth: 3,
+          style: LabelStyle.FILL_AND_OUTLINE,
+          verticalOrigin: VerticalOrigin.TOP,
+          horizontalOrigin: HorizontalOrigin.CENTER,
+          pixelOffset: new Cartesian2(0, 12),
+          scaleByDistance: new NearFarScalar(5_000, 1, 60_000, 0.7),
+          disableDepthTestDistance: ALWAYS_VISIBLE,
+        },
+      }),
+    );
+    this.docks.set(dock.sn, e);
+    // The coverage circle is an entity of its own so that clicking inside it picks the ground, not the dock.
+    this.coverage.set(
+      dock.sn,
+      this.entities.add(
+        new Entity({
+          id: `coverage:${dock.sn}`,
+          position,
+          ellipse: {
+            semiMajorAxis: dock.coverageRadiusM,
+            semiMinorAxis: dock.coverageRadiusM,
+            height: 0,
+            material: new ColorMaterialProperty(color.withAlpha(selected ? 0.16 : 0.05)),
+            outline: true,
+            outlineColor: color.withAlpha(selected ? 0.9 : 0.35),
+          },
+        }),
+      ),
+    );
     return true;
   }
 
@@ -117,13 +139,16 @@ export class OpsEntities {
       if (!existing) return false;
       for (const e of Object.values(existing)) this.entities.remove(e);
       this.drones.delete(dock.sn);
+      this.lines.delete(dock.sn);
       return true;
     }
     const pos = Cartesian3.fromDegrees(t.lon, t.lat, t.altAmslM);
     const ground = Cartesian3.fromDegrees(t.lon, t.lat, 0);
     const label = `${dock.name} 无人机\n${t.altRelM.toFixed(0)} m · ${Math.round(t.batteryPct)}%`;
     const trailPositions = trail.length >= 2 ? trail.map(positionOf) : [];
+    this.lines.set(dock.sn, { trail: trailPositions, stem: [ground, pos] });
     if (!existing) {
+      const sn = dock.sn;
       const point = this.entities.add(
         new Entity({
           id: `drone:${dock.sn}`,
@@ -136,19 +161,20 @@ export class OpsEntities {
             outlineColor: Color.BLACK,
             outlineWidth: 3,
             style: LabelStyle.FILL_AND_OUTLINE,
-            verticalOrigin: VerticalOrigin.BOTTOM,
-            pixelOffset: new Cartesian2(0, -12),
+            verticalOrigin: VerticalOrigin.CENTER,
+            horizontalOrigin: HorizontalOrigin.LEFT,
+            pixelOffset: new Cartesian2(14, 0),
             disableDepthTestDistance: ALWAYS_VISIBLE,
           },
         }),
       );
       const stem = this.entities.add(
-        new Entity({ id: `drone-stem:${dock.sn}`, polyline: { positions: new ConstantProperty([ground, pos]), width: 1, arcType: ArcType.NONE, material: DRONE_COLOR.withAlpha(0.6) } }),
+        new Entity({ id: `drone-stem:${dock.sn}`, polyline: { positions: new CallbackProperty(() => this.lines.get(sn)?.stem ?? [], false), width: 2, arcType: ArcType.NONE, material: DRONE_COLOR.withAlpha(0.7) } }),
       );
       const trailEntity = this.entities.add(
         new Entity({
           id: `drone-trail:${dock.sn}`,
-          polyline: { positions: new ConstantProperty(trailPositions), width: 4, arcType: ArcType.NONE, material: new PolylineGlowMaterialProperty({ color: DRONE_COLOR, glowPower: 0.2 }) },
+          polyline: { positions: new CallbackProperty(() => this.lines.get(sn)?.trail ?? [], false), width: 4, arcType: ArcType.NONE, material: new PolylineGlowMaterialProperty({ color: DRONE_COLOR, glowPower: 0.25 }) },
         }),
       );
       this.drones.set(dock.sn, { point, stem, trail: trailEntity });
@@ -156,8 +182,6 @@ export class OpsEntities {
     }
     (existing.point.position as ConstantPositionProperty).setValue(pos);
     (existing.point.label!.text as ConstantProperty).setValue(label);
-    (existing.stem.polyline!.positions as ConstantProperty).setValue([ground, pos]);
-    (existing.trail.polyline!.positions as ConstantProperty).setValue(trailPositions);
     return true;
   }
 
@@ -238,12 +262,14 @@ export class OpsEntities {
 
   /** Removes every entity the console added. */
   clear(): void {
-    for (const e of this.docks.values()) this.entities.remove(e);
+    for (const e of [...this.docks.values(), ...this.coverage.values()]) this.entities.remove(e);
     for (const d of this.drones.values()) for (const e of Object.values(d)) this.entities.remove(e);
     if (this.target) this.entities.remove(this.target);
     this.docks.clear();
     this.dockKeys.clear();
+    this.coverage.clear();
     this.drones.clear();
+    this.lines.clear();
     this.target = null;
   }
 }
