@@ -9,6 +9,7 @@ import { dueState, eventTypeLabel, shortTime, stageLabel } from '../tickets/tick
 import { updateTicketsHook } from '../tickets/ticket-hooks.ts';
 import { useTicketLive } from '../tickets/ticket-live.ts';
 import { TicketTimeline } from '../tickets/ticket-timeline.tsx';
+import { useCoalesced } from '../tickets/use-coalesced.ts';
 import { useNow } from '../tickets/use-now.ts';
 import { useTicketDetail } from '../tickets/use-ticket-detail.ts';
 import '../tickets/workbench.css';
@@ -172,13 +173,14 @@ export default function GridWorkerPage({ session, onLogout, onSessionExpired }: 
     void load();
   }, [load]);
 
+  const refresh = useCoalesced(() => void load());
   const onLive = useCallback(
     (m: TicketLiveMessage) => {
       setLiveCount((n) => n + 1);
       setLiveVersions((v) => ({ ...v, [m.ticketId]: Math.max(v[m.ticketId] ?? 0, m.version) }));
-      void load();
+      refresh();
     },
-    [load],
+    [refresh],
   );
   const liveConnected = useTicketLive(token, onLive);
 

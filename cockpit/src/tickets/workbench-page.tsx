@@ -10,6 +10,7 @@ import { useTicketLive } from './ticket-live.ts';
 import { TicketLocation } from './ticket-location.tsx';
 import { TicketPhoto } from './ticket-photo.tsx';
 import { TicketTimeline } from './ticket-timeline.tsx';
+import { useCoalesced } from './use-coalesced.ts';
 import { useNow } from './use-now.ts';
 import { useTicketDetail } from './use-ticket-detail.ts';
 import { useUnitNames } from './unit-names.ts';
@@ -93,6 +94,7 @@ export default function WorkbenchPage({ session, onLogout, onSessionExpired }: P
     void loadList();
   }, [loadList]);
 
+  const refreshList = useCoalesced(() => void loadList());
   const ticket = useTicketDetail(token, selectedId, onSessionExpired);
   const { detail, reload } = ticket;
 
@@ -101,10 +103,10 @@ export default function WorkbenchPage({ session, onLogout, onSessionExpired }: P
       setLiveCount((n) => n + 1);
       // Show the new stage at once, then refetch the queue (membership and timers may change too).
       setTickets((list) => list.map((t) => (t.id === m.ticketId && m.version > t.version ? { ...t, stage: m.stage, version: m.version } : t)));
-      void loadList();
+      refreshList();
       if (m.ticketId === selectedId && (detail === null || m.version > detail.ticket.version)) void reload();
     },
-    [loadList, selectedId, detail, reload],
+    [refreshList, selectedId, detail, reload],
   );
   const liveConnected = useTicketLive(token, onLive);
 
