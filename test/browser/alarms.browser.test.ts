@@ -133,6 +133,8 @@ describe('cockpit alarms and rain mode', { timeout: 120_000 }, () => {
     const open = (await res.json()) as Array<{ id: number; state: string; ackedBy: string | null }>;
     expect(open.find((a) => a.id === alarmId)).toMatchObject({ state: 'acknowledged', ackedBy: 'duty' });
     expect(await page.locator(`[data-alarm-id="${alarmId}"] .alarm-ack`).count()).toBe(0);
+    // The open chart of the alarm's sensor marks the acknowledgement live.
+    await page.waitForFunction(() => (window.__yzg?.chart?.followUpMarks ?? 0) >= 1, undefined, { timeout: UI_TIMEOUT_MS, polling: POLL_MS });
   });
 
   it('switches a town into rain mode and shows the banner', async () => {

@@ -21,8 +21,8 @@ const ALARM_LABEL_GAP_MS = 20 * 60_000;
 
 declare module '../test-hooks/test-hooks.ts' {
   interface YzgTestHooks {
-    /** The open sensor chart: its sensor, how many points and alarm markers it draws. */
-    chart?: { sn: string; points: number; alarmMarks: number; loaded: boolean } | null;
+    /** The open sensor chart: its sensor, how many points, alarm markers and acknowledge/clear markers it draws. */
+    chart?: { sn: string; points: number; alarmMarks: number; followUpMarks: number; loaded: boolean } | null;
   }
 }
 
@@ -143,6 +143,11 @@ export function SensorChart({ token, sensor, alarms, onClose }: SensorChartProps
           },
         };
       });
+    // The alarms' history after raising: acknowledged (dashed, level colour) and cleared (dotted, green).
+    const followUpLines = marks.flatMap((a) => [
+      ...(a.ackedAt ? [{ xAxis: Date.parse(a.ackedAt), lineStyle: { color: LEVEL_COLORS[a.level] ?? '#90a4ae', type: 'dashed' as const, width: 1 }, label: { show: false } }] : []),
+      ...(a.clearedAt ? [{ xAxis: Date.parse(a.clearedAt), lineStyle: { color: '#69f0ae', type: 'dotted' as const, width: 2 }, label: { show: false } }] : []),
+    ]);
     const maxDepth = Math.max(45, ...points.map((p) => p.depthCm ?? 0));
     c.setOption(
       {
@@ -174,13 +179,13 @@ export function SensorChart({ token, sensor, alarms, onClose }: SensorChartProps
             lineStyle: { color: '#ffb74d', width: 2 },
             itemStyle: { color: '#ffb74d' },
             data: points.map((p) => [p.tMs, p.depthCm]),
-            markLine: { symbol: 'none', silent: true, data: [...bandLines, ...alarmLines] },
+            markLine: { symbol: 'none', silent: true, data: [...bandLines, ...alarmLines, ...followUpLines] },
           },
         ],
       },
       { notMerge: true },
     );
-    testHooks().chart = { sn, points: points.length, alarmMarks: alarmLines.length, loaded };
+    testHooks().chart = { sn, points: points.length, alarmMarks: alarmLines.length, followUpMarks: followUpLines.length, loaded };
   }, [points, marks, sn, loaded]);
 
   return (
