@@ -13,7 +13,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import net from 'node:net';
-import mqtt from 'mqtt';
+import { Worker } from 'node:worker_threads';
 import WebSocket from 'ws';
 import type { Benchmark, BenchRow } from './types.ts';
 import { createRegistry } from '../common/metrics.ts';
@@ -123,6 +123,8 @@ interface PassResult {
 
 /** One pass through a fresh hub on `pool`. */
 let publishedTotal = 0;
+/** Absolute time in ms with sub-millisecond resolution, comparable across threads. */
+const nowAbs = () => performance.timeOrigin + performance.now();
 
 async function pass(pool: Pool, o: PassOptions, runId: string): Promise<PassResult> {
   const log = silentLogger();
@@ -153,7 +155,7 @@ async function pass(pool: Pool, o: PassOptions, runId: string): Promise<PassResu
   hub.live.subscribe((m: LiveMessage) => {
     if (m.type !== 'reading') return;
     const t = published.get(`${m.sn}/${m.reading.seq}`);
-    if (t !== undefined) commitLat.push(performance.now() - t);
+    if (t !== undefined) commitLat.push(nowAbs() - t);
   });
   const token = hub.app.jwt.sign({ sub: '0', username: 'bench', role: 'duty_officer', regionCode: '440113' });
   const ws = new WebSocket(`${hub.url.replace('http', 'ws')}/api/v1/live?token=${token}`);
@@ -161,60 +163,41 @@ async function pass(pool: Pool, o: PassOptions, runId: string): Promise<PassResu
     const m = JSON.parse(String(d)) as LiveMessage;
     if (m.type !== 'reading') return;
     const t = published.get(`${m.sn}/${m.reading.seq}`);
-    if (t !== undefined) wsLat.push(performance.now() - t);
+    if (t !== undefined) wsLat.push(nowAbs() - t);
   });
   await new Promise((r) => ws.once('message', r)); // hello
-  const clients = await Promise.all(sns.map((sn) => mqtt.connectAsync(o.broker.url, { username: sn, password: SECRET, protocolVersion: 4, reconnectPeriod: 0 })));
-  const seqs = new Array<number>(DEVICES).fill(0);
-  const send = (d: number) => {
-    const sn = sns[d]!;
-    const readings = [];
-    for (let k = 0; k < o.batch; k++) {
-      const seq = seqs[d]!++;
-      readings.push({ seq, ts: new Date(o.tsBaseMs + seq * 100).toISOString(), depthMm: (seq * 7) % 120, rainMmPerH: 12.5 });
-      published.set(`${sn}/${seq}`, performance.now());
-    }
-    return clients[d]!.publishAsync(sensorTopic(sn, 'telemetry'), JSON.stringify({ readings }), { qos: 1 });
-  };
+  // The devices run in their own thread, as field devices are not in the hub's process.
+  const worker = new Worker(new URL('./publisher.worker.mjs', import.meta.url), {
+    workerData: { url: o.broker.url, sns, topics: sns.map((sn) => sensorTopic(sn, 'telemetry')), secret: SECRET, batch: o.batch, mode: o.mode, tsBaseMs: o.tsBaseMs },
+  });
+  const fromWorker = (kind: string) =>
+    new Promise<{ kind: string; total?: number }>((resolve) => {
+      const on = (m: { kind: string; items?: Array<[string, number, number, number]> }) => {
+        if (m.kind === 'published') {
+          for (const [sn, seq0, n, t] of m.items!) for (let k = 0; k < n; k++) published.set(`${sn}/${seq0 + k}`, t);
+          return;
+        }
+        if (m.kind === kind) {
+          worker.off('message', on);
+          resolve(m);
+        }
+      };
+      worker.on('message', on);
+    });
+  await fromWorker('ready');
   const committedBefore = hub.writer.stats.committed;
   const t0 = performance.now();
-  let total = 0;
-  if (o.mode.kind === 'sustained') {
-    const perDevice = o.mode.messagesPerDevice;
-    total = DEVICES * perDevice * o.batch;
-    await Promise.all(
-      clients.map(async (_c, d) => {
-        const inflight = new Set<Promise<unknown>>();
-        for (let i = 0; i < perDevice; i++) {
-          const p = send(d);
-          inflight.add(p);
-          void p.finally(() => inflight.delete(p));
-          if (inflight.size >= 10) await Promise.race(inflight);
-        }
-        await Promise.all(inflight);
-      }),
-    );
-  } else {
-    const { readingsPerS, seconds } = o.mode;
-    const tickMs = 100;
-    const messagesPerTick = readingsPerS / o.batch / (1000 / tickMs);
-    const ticks = (seconds * 1000) / tickMs;
-    let credit = 0;
-    for (let tick = 0; tick < ticks; tick++) {
-      credit += messagesPerTick;
-      const sends: Array<Promise<unknown>> = [];
-      for (; credit >= 1; credit -= 1) sends.push(send(total++ % DEVICES));
-      void Promise.all(sends);
-      const next = t0 + (tick + 1) * tickMs;
-      await new Promise((r) => setTimeout(r, Math.max(0, next - performance.now())));
-    }
-    total *= o.batch;
-  }
+  const done = fromWorker('done');
+  worker.postMessage('go');
+  const total = (await done).total!;
   while (hub.writer.stats.committed - committedBefore < total) await new Promise((r) => setTimeout(r, 5));
   const seconds = (performance.now() - t0) / 1000;
   await new Promise((r) => setTimeout(r, 200));
   ws.close();
-  await Promise.all(clients.map((c) => c.endAsync()));
+  const closed = fromWorker('closed');
+  worker.postMessage('close');
+  await closed;
+  await worker.terminate();
   await hub.close();
   publishedTotal += total;
   commitLat.sort((a, b) => a - b);
