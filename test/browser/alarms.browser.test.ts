@@ -6,25 +6,13 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSystem } from '../support/system.ts';
+import { RESULTS_DIR, launchBigScreen } from './chromium.ts';
 
 type System = Awaited<ReturnType<typeof startSystem>>;
 
-const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
-const RESULTS_DIR = path.join(repoRoot, 'test-results');
-const CHROMIUM_FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--use-angle=swiftshader',
-  '--enable-unsafe-swiftshader',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 /** Cesium in SwiftShader needs 25–35 s for its first tiles on an idle machine, over 140 s when the cores are shared. */
 const GLOBE_TIMEOUT_MS = 240_000;
 /** An alarm raised by the hub's rules must reach the list within this (rules tick every 5 s). */
@@ -44,14 +32,7 @@ describe('cockpit alarms and rain mode', { timeout: 120_000 }, () => {
   beforeAll(async () => {
     system = await startSystem();
     userDataDir = await mkdtemp(path.join(tmpdir(), 'yzg-chromium-'));
-    context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: '/usr/bin/chromium',
-      headless: true,
-      args: CHROMIUM_FLAGS,
-      viewport: { width: 1920, height: 1080 },
-      locale: 'zh-CN',
-      timezoneId: 'Asia/Shanghai',
-    });
+    context = await launchBigScreen(userDataDir);
     page = context.pages()[0] ?? (await context.newPage());
     page.on('pageerror', (err) => pageErrors.push(err.message));
     await mkdir(RESULTS_DIR, { recursive: true });

@@ -6,28 +6,16 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BAND_COLORS, depthBand } from '../../protocol/bands.ts';
 import { startSystem } from '../support/system.ts';
 import { ensureCockpitBuilt } from './build-cockpit.ts';
+import { RESULTS_DIR, launchBigScreen } from './chromium.ts';
 
 type System = Awaited<ReturnType<typeof startSystem>>;
 
-const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
-const RESULTS_DIR = path.join(repoRoot, 'test-results');
 const SCREENSHOT = path.join(RESULTS_DIR, 'cockpit.png');
-const CHROMIUM_FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--use-angle=swiftshader',
-  '--enable-unsafe-swiftshader',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 /**
  * Cesium in SwiftShader renders ~1 frame/s and needs ~20 frames for its first tiles: 25–35 s on
  * an idle 2-core machine, over 100 s when other test files share the cores.
@@ -48,14 +36,7 @@ describe('cockpit big screen', { timeout: 120_000 }, () => {
     await ensureCockpitBuilt();
     system = await startSystem();
     userDataDir = await mkdtemp(path.join(tmpdir(), 'yzg-chromium-'));
-    context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: '/usr/bin/chromium',
-      headless: true,
-      args: CHROMIUM_FLAGS,
-      viewport: { width: 1920, height: 1080 },
-      locale: 'zh-CN',
-      timezoneId: 'Asia/Shanghai',
-    });
+    context = await launchBigScreen(userDataDir);
     page = context.pages()[0] ?? (await context.newPage());
     page.on('pageerror', (err) => pageErrors.push(err.message));
     await page.goto(system.httpUrl);

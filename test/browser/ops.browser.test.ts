@@ -8,8 +8,7 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../common/logger.ts';
 import { DockAgent } from '../../edge/dock/dock-agent.ts';
@@ -17,19 +16,8 @@ import { SimulatedWeatherStation } from '../../edge/dock/weather-station.ts';
 import { distanceM } from '../../edge/dock/sim-autopilot/geo.ts';
 import type { DockView } from '../../protocol/dock.schema.ts';
 import { startSystem, type TestSystem } from '../support/system.ts';
+import { RESULTS_DIR, launchBigScreen } from './chromium.ts';
 
-const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
-const RESULTS_DIR = path.join(repoRoot, 'test-results');
-const CHROMIUM_FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--use-angle=swiftshader',
-  '--enable-unsafe-swiftshader',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 /** Cesium in SwiftShader: ~1 frame/s, 25–35 s to the first tiles on an idle machine, far more when shared. */
 const GLOBE_TIMEOUT_MS = 150_000;
 const POLL_MS = 250;
@@ -92,14 +80,7 @@ describe('operator console', { timeout: 240_000 }, () => {
 
     await mkdir(RESULTS_DIR, { recursive: true });
     userDataDir = await mkdtemp(path.join(tmpdir(), 'yzg-chromium-ops-'));
-    context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: '/usr/bin/chromium',
-      headless: true,
-      args: CHROMIUM_FLAGS,
-      viewport: { width: 1920, height: 1080 },
-      locale: 'zh-CN',
-      timezoneId: 'Asia/Shanghai',
-    });
+    context = await launchBigScreen(userDataDir);
     page = context.pages()[0] ?? (await context.newPage());
     page.on('pageerror', (err) => pageErrors.push(err.message));
     await page.goto(`${system.httpUrl}/#/ops`);

@@ -7,25 +7,13 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import zlib from 'node:zlib';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InjectOptions } from 'fastify';
 import { startSystem, type TestSystem } from '../support/system.ts';
+import { CHROMIUM_FLAGS, CHROMIUM_PATH, RESULTS_DIR } from './chromium.ts';
 
-const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
-const RESULTS_DIR = path.join(repoRoot, 'test-results');
-const CHROMIUM_FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--use-angle=swiftshader',
-  '--enable-unsafe-swiftshader',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 /** A change made in one browser must reach the other within this. */
 const LIVE_TIMEOUT_MS = 15_000;
 const UI_TIMEOUT_MS = 30_000;
@@ -98,7 +86,7 @@ describe('ticket workbench and grid worker phone view', { timeout: 240_000 }, ()
     workDir = await mkdtemp(path.join(tmpdir(), 'yzg-tickets-browser-'));
     await mkdir(RESULTS_DIR, { recursive: true });
     // launch() gives every run a fresh temporary profile (user-data-dir); contexts are isolated from each other.
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_FLAGS });
+    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_FLAGS });
   }, 120_000);
 
   afterAll(async () => {

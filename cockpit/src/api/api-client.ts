@@ -55,7 +55,14 @@ export async function listSensors(token: string, signal?: AbortSignal): Promise<
   } catch {
     return { kind: 'unreachable' };
   }
-  if (res.ok) return { kind: 'ok', sensors: (await res.json()) as SensorView[] };
+  if (res.ok) {
+    // Reading the body can fail too (the request aborted as the page changes, the connection dropped).
+    try {
+      return { kind: 'ok', sensors: (await res.json()) as SensorView[] };
+    } catch {
+      return { kind: 'unreachable' };
+    }
+  }
   if (res.status === 401) return { kind: 'unauthorized' };
   return { kind: 'failed', status: res.status, code: await errorCode(res) };
 }

@@ -29,7 +29,14 @@ export async function listDocks(token: string, signal?: AbortSignal): Promise<Do
   } catch {
     return { kind: 'unreachable' };
   }
-  if (res.ok) return { kind: 'ok', docks: (await res.json()) as DockView[] };
+  if (res.ok) {
+    // Reading the body can fail too (the request aborted as the page changes, the connection dropped).
+    try {
+      return { kind: 'ok', docks: (await res.json()) as DockView[] };
+    } catch {
+      return { kind: 'unreachable' };
+    }
+  }
   if (res.status === 401) return { kind: 'unauthorized' };
   return { kind: 'failed', status: res.status, code: (await errorOf(res)).code };
 }
