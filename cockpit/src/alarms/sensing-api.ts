@@ -1,16 +1,9 @@
 /** Calls to the hub's sensing API (alarms, rain mode, time series), with outcomes as unions. */
-import type { AlarmView, RainModeView } from '../../../protocol/sensing.schema.ts';
+import type { Static } from 'typebox';
+import type { AlarmView, RainModeView, SeriesPointView } from '../../../protocol/sensing.schema.ts';
 
 /** One point of a sensor's time series (`GET /api/v1/sensors/{sn}/series`). */
-export interface SeriesPoint {
-  t: string;
-  n: number;
-  depthAvgMm: number | null;
-  depthMinMm: number | null;
-  depthMaxMm: number | null;
-  rainAvgMmPerH: number | null;
-  rainMaxMmPerH: number | null;
-}
+export type SeriesPoint = Static<typeof SeriesPointView>;
 
 /** Outcome of a sensing API call returning `T`. */
 export type SensingOutcome<T> =

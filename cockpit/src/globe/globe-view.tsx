@@ -1,17 +1,12 @@
 /** The offline Cesium globe over Panyu with the sensors' markers. */
-import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type ComponentType, type Ref } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import {
-  buildModuleUrl,
-  ImageryLayer,
   type Viewer as CesiumViewer,
-  Ion,
   JulianDate,
   ScreenSpaceEventHandler,
   ScreenSpaceEventType,
-  TileMapServiceImageryProvider,
 } from 'cesium';
-import { Viewer } from 'resium';
-import 'cesium/Build/Cesium/Widgets/widgets.css';
+import { OfflineViewer } from './offline-viewer.tsx';
 import type { SensorRow } from '../sensors/sensor-state.ts';
 import { testHooks, updateTestHooks } from '../test-hooks/test-hooks.ts';
 import { styleScene } from './scene-style.ts';
@@ -19,42 +14,6 @@ import { flyToOverview, flyToPoint, showOverview, viewCentre } from './panyu-vie
 import { SensorMarkers } from './sensor-markers.ts';
 import { RainRings } from '../rain/rain-rings.ts';
 
-// The cockpit runs without Cesium ion: every tile and asset comes from our own server.
-Ion.defaultAccessToken = '';
-
-/** What Resium's <Viewer> ref holds. */
-interface ViewerHandle {
-  cesiumElement?: CesiumViewer | null;
-}
-
-/**
- * The <Viewer> props the cockpit uses. Resium's declarations use extensionless relative imports
- * that NodeNext resolution cannot follow, so they are restated here against Cesium's own types.
- */
-interface ViewerShellProps {
-  full?: boolean;
-  baseLayer?: ImageryLayer | false;
-  baseLayerPicker?: boolean;
-  geocoder?: boolean;
-  homeButton?: boolean;
-  sceneModePicker?: boolean;
-  navigationHelpButton?: boolean;
-  fullscreenButton?: boolean;
-  vrButton?: boolean;
-  projectionPicker?: boolean;
-  animation?: boolean;
-  timeline?: boolean;
-  infoBox?: boolean;
-  selectionIndicator?: boolean;
-  scene3DOnly?: boolean;
-  requestRenderMode?: boolean;
-  maximumRenderTimeChange?: number;
-  msaaSamples?: number;
-  orderIndependentTranslucency?: boolean;
-  skyBox?: false;
-  ref?: Ref<ViewerHandle>;
-}
-const ResiumViewer = Viewer as ComponentType<ViewerShellProps>;
 
 /** A request to move the camera: to a sensor, or back to the overview when `sn` is null. */
 export interface FocusRequest {
@@ -74,38 +33,12 @@ export interface GlobeViewProps {
 
 /** The globe, its loading indicator and the overview button. */
 export function GlobeView(props: GlobeViewProps) {
-  const [baseLayer] = useState(() =>
-    ImageryLayer.fromProviderAsync(TileMapServiceImageryProvider.fromUrl(buildModuleUrl('Assets/Textures/NaturalEarthII'))),
-  );
   const [ready, setReady] = useState(false);
   const [viewer, setViewer] = useState<CesiumViewer | null>(null);
-  const viewerRef = useCallback((handle: ViewerHandle | null) => setViewer(handle?.cesiumElement ?? null), []);
   const markReady = useCallback(() => setReady(true), []);
   return (
     <div className="globe">
-      <ResiumViewer
-        ref={viewerRef}
-        full
-        baseLayer={baseLayer}
-        baseLayerPicker={false}
-        geocoder={false}
-        homeButton={false}
-        sceneModePicker={false}
-        navigationHelpButton={false}
-        fullscreenButton={false}
-        vrButton={false}
-        projectionPicker={false}
-        animation={false}
-        timeline={false}
-        infoBox={false}
-        selectionIndicator={false}
-        scene3DOnly
-        skyBox={false}
-        msaaSamples={1}
-        orderIndependentTranslucency={false}
-        requestRenderMode
-        maximumRenderTimeChange={Number.POSITIVE_INFINITY}
-      />
+      <OfflineViewer onViewer={setViewer} />
       {viewer && <GlobeController {...props} viewer={viewer} onReady={markReady} />}
       {!ready && (
         <div className="globe-loading" role="status">

@@ -1,60 +1,22 @@
 /** The console's offline Cesium globe: docks, coverage, drones with trails; map clicks pick a dock or a target point. */
-import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type ComponentType, type Ref } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import {
   BoundingSphere,
-  buildModuleUrl,
   Cartographic,
   HeadingPitchRange,
-  ImageryLayer,
-  Ion,
   JulianDate,
   Math as CesiumMath,
   ScreenSpaceEventHandler,
   ScreenSpaceEventType,
-  TileMapServiceImageryProvider,
   type Viewer as CesiumViewer,
 } from 'cesium';
-import { Viewer } from 'resium';
-import 'cesium/Build/Cesium/Widgets/widgets.css';
+import { OfflineViewer } from '../globe/offline-viewer.tsx';
 import { styleScene } from '../globe/scene-style.ts';
 import { showOverview, viewCentre } from '../globe/panyu-view.ts';
 import { opsHooks, updateOpsHooks } from './ops-hooks.ts';
 import { OpsEntities } from './ops-entities.ts';
 import type { OpsState } from './ops-state.ts';
 
-// The cockpit runs without Cesium ion: every tile and asset comes from our own server.
-Ion.defaultAccessToken = '';
-
-/** What Resium's <Viewer> ref holds. */
-interface ViewerHandle {
-  cesiumElement?: CesiumViewer | null;
-}
-
-/** The <Viewer> props used here, restated against Cesium's types (Resium's declarations do not resolve under NodeNext). */
-interface ViewerShellProps {
-  full?: boolean;
-  baseLayer?: ImageryLayer | false;
-  baseLayerPicker?: boolean;
-  geocoder?: boolean;
-  homeButton?: boolean;
-  sceneModePicker?: boolean;
-  navigationHelpButton?: boolean;
-  fullscreenButton?: boolean;
-  vrButton?: boolean;
-  projectionPicker?: boolean;
-  animation?: boolean;
-  timeline?: boolean;
-  infoBox?: boolean;
-  selectionIndicator?: boolean;
-  scene3DOnly?: boolean;
-  requestRenderMode?: boolean;
-  maximumRenderTimeChange?: number;
-  msaaSamples?: number;
-  orderIndependentTranslucency?: boolean;
-  skyBox?: false;
-  ref?: Ref<ViewerHandle>;
-}
-const ResiumViewer = Viewer as ComponentType<ViewerShellProps>;
 
 /** Close look at a dock: its whole 7 km coverage, 60° down. */
 const DOCK_VIEW = new HeadingPitchRange(0, CesiumMath.toRadians(-60), 16_000);
@@ -74,36 +36,12 @@ export interface OpsGlobeProps {
 
 /** The globe with its loading indicator. */
 export function OpsGlobe(props: OpsGlobeProps) {
-  const [baseLayer] = useState(() => ImageryLayer.fromProviderAsync(TileMapServiceImageryProvider.fromUrl(buildModuleUrl('Assets/Textures/NaturalEarthII'))));
   const [ready, setReady] = useState(false);
   const [viewer, setViewer] = useState<CesiumViewer | null>(null);
-  const viewerRef = useCallback((handle: ViewerHandle | null) => setViewer(handle?.cesiumElement ?? null), []);
   const markReady = useCallback(() => setReady(true), []);
   return (
     <div className="ops-globe" data-globe-ready={ready}>
-      <ResiumViewer
-        ref={viewerRef}
-        full
-        baseLayer={baseLayer}
-        baseLayerPicker={false}
-        geocoder={false}
-        homeButton={false}
-        sceneModePicker={false}
-        navigationHelpButton={false}
-        fullscreenButton={false}
-        vrButton={false}
-        projectionPicker={false}
-        animation={false}
-        timeline={false}
-        infoBox={false}
-        selectionIndicator={false}
-        scene3DOnly
-        skyBox={false}
-        msaaSamples={1}
-        orderIndependentTranslucency={false}
-        requestRenderMode
-        maximumRenderTimeChange={Number.POSITIVE_INFINITY}
-      />
+      <OfflineViewer onViewer={setViewer} />
       {viewer && <OpsGlobeController {...props} viewer={viewer} onReady={markReady} />}
       {!ready && (
         <div className="ops-globe-loading" role="status">
