@@ -15,17 +15,21 @@ export function reconnectDelayMs(attempt: number, random: () => number = Math.ra
 /** The live messages the big screen acts on; the feed carries others (docks, tickets…) too. */
 export type SensorLiveMessage = Extract<LiveMessage, { type: 'hello' | 'reading' | 'status' }>;
 
-/** Parses one text frame; null for anything that is not a well-formed message the big screen uses. */
-export function parseLiveMessage(data: unknown): SensorLiveMessage | null {
+/** Parses one text frame into a JSON object; null for anything else. */
+export function parseFrameObject(data: unknown): Record<string, unknown> | null {
   if (typeof data !== 'string') return null;
-  let value: unknown;
   try {
-    value = JSON.parse(data);
+    const value: unknown = JSON.parse(data);
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
   } catch {
     return null;
   }
-  if (typeof value !== 'object' || value === null) return null;
-  const m = value as Record<string, unknown>;
+}
+
+/** Parses one text frame; null for anything that is not a well-formed message the big screen uses. */
+export function parseLiveMessage(data: unknown): SensorLiveMessage | null {
+  const m = parseFrameObject(data);
+  if (!m) return null;
   switch (m.type) {
     case 'hello':
       return m as unknown as SensorLiveMessage;

@@ -1,21 +1,14 @@
 /** The live WebSocket as the operator console uses it: dock, drone and flight messages, reconnected with backoff. */
 import type { DockLiveMessage } from '../../../protocol/dock.schema.ts';
 import { liveUrl } from '../api/api-client.ts';
-import { reconnectDelayMs } from '../api/live-feed.ts';
+import { parseFrameObject, reconnectDelayMs } from '../api/live-feed.ts';
 
 const DOCK_TYPES = new Set(['vehicle', 'dock-state', 'dock-osd', 'dock-alarms', 'vehicle-alarm', 'flight', 'dock-command']);
 
 /** Parses one text frame; null for anything that is not a dock, drone or flight message. */
 export function parseDockLiveMessage(data: unknown): DockLiveMessage | null {
-  if (typeof data !== 'string') return null;
-  let value: unknown;
-  try {
-    value = JSON.parse(data);
-  } catch {
-    return null;
-  }
-  if (typeof value !== 'object' || value === null) return null;
-  const m = value as Record<string, unknown>;
+  const m = parseFrameObject(data);
+  if (!m) return null;
   if (typeof m.type !== 'string' || !DOCK_TYPES.has(m.type)) return null;
   if (m.type === 'vehicle') {
     const t = m.telemetry as Record<string, unknown> | undefined;
