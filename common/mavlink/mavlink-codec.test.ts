@@ -35,6 +35,25 @@ describe('MAVLink decoder', () => {
     );
   });
 
+  it('with datagram framing, a truncated frame does not swallow the next datagram', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: position().length - 1 }), (cut) => {
+        const got: MavMessage[] = [];
+        const d = new MavlinkDecoder((m) => got.push(m), 'datagram');
+        d.push(position().subarray(0, cut));
+        d.push(heartbeat());
+        expect(got.map((m) => m.msgId)).toEqual([0]);
+        expect(d.stats.malformed).toBe(1);
+      }),
+    );
+    // The same bytes as a stream: the half frame waits for its rest and eats the heartbeat.
+    const got: MavMessage[] = [];
+    const s = new MavlinkDecoder((m) => got.push(m));
+    s.push(position().subarray(0, 12));
+    s.push(heartbeat());
+    expect(got.filter((m) => m.msgId === 0)).toHaveLength(0);
+  });
+
   it('drops frames with flipped bits (bad CRC) and counts them', () => {
     fc.assert(
       fc.property(fc.integer({ min: 10, max: 30 }), fc.integer({ min: 1, max: 255 }), (at, mask) => {

@@ -51,12 +51,22 @@ export interface DecoderStats {
   malformed: number;
 }
 
-/** Splits a byte stream into MAVLink frames and decodes them; never throws. */
+/** How bytes arrive: a stream (TCP, serial: frames may span chunks) or datagrams (UDP: each holds whole frames). */
+export type MavlinkFraming = 'stream' | 'datagram';
+
+/**
+ * Splits a byte stream into MAVLink frames and decodes them; never throws. With `datagram`
+ * framing every push stands alone: a truncated frame at the end of one datagram is dropped
+ * (counted as malformed) instead of swallowing the good frames of the next sender's datagram.
+ */
 export class MavlinkDecoder {
   readonly stats: DecoderStats = { frames: 0, badCrc: 0, unknown: 0, malformed: 0 };
   private splitter!: MavLinkPacketSplitter;
 
-  constructor(private readonly onMessage: (m: MavMessage) => void) {
+  constructor(
+    private readonly onMessage: (m: MavMessage) => void,
+    private readonly framing: MavlinkFraming = 'stream',
+  ) {
     this.reset();
   }
 
@@ -98,9 +108,18 @@ export class MavlinkDecoder {
   push(bytes: Uint8Array): void {
     try {
       this.splitter.write(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+      if (this.framing === 'datagram') this.dropPartialFrame();
     } catch {
       this.stats.malformed += 1;
       this.reset();
     }
+  }
+
+  /** Discards what the splitter holds back waiting for more bytes (node-mavlink keeps it in a private field). */
+  private dropPartialFrame(): void {
+    const held = this.splitter as unknown as { buffer: Buffer };
+    if (held.buffer.byteLength === 0) return;
+    this.stats.malformed += 1;
+    held.buffer = Buffer.alloc(0);
   }
 }

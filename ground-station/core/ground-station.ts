@@ -201,7 +201,7 @@ export class GroundStation extends EventEmitter<GroundStationEvents> {
     if (!dec) {
       // Bound the table: a flood of spoofed UDP senders must not grow it without end.
       if (this.decoders.size > 4096) this.decoders.clear();
-      dec = new MavlinkDecoder((m) => this.onMessage(link, peer, m));
+      dec = new MavlinkDecoder((m) => this.onMessage(link, peer, m), link.framing);
       this.decoders.set(key, dec);
     }
     const before = { ...dec.stats };

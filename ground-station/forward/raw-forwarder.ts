@@ -35,7 +35,7 @@ export async function startRawForwarder(gcs: GroundStation, target: { host: stri
     stats.fromExternal += 1;
     if (t) gcs.sendRaw(t, m.frame);
     else for (const v of gcs.vehicles()) gcs.sendRaw(v.sysId, m.frame);
-  });
+  }, 'datagram');
   sock.on('message', (b) => {
     const before = dec.stats.badCrc + dec.stats.malformed + dec.stats.unknown;
     dec.push(b);

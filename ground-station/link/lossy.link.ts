@@ -41,6 +41,7 @@ export function lossyLink(inner: GcsLink, loss: LossSettings): LossyLink {
   const stats = { inPassed: 0, inDropped: 0, outPassed: 0, outDropped: 0 };
   return {
     name: `lossy(${inner.name})`,
+    ...(inner.framing ? { framing: inner.framing } : {}),
     stats,
     onData(fn) {
       inner.onData((b, peer) => {

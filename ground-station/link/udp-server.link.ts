@@ -28,6 +28,7 @@ export async function udpServerLink(opts: { port: number; host?: string }): Prom
   return {
     name: `udp:${port}`,
     port,
+    framing: 'datagram',
     onData(fn) {
       receiver = fn;
     },

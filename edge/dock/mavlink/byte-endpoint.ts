@@ -4,6 +4,7 @@
  */
 import dgram from 'node:dgram';
 import net from 'node:net';
+import type { MavlinkFraming } from '../../../common/mavlink/mavlink-codec.ts';
 
 /** A bidirectional byte channel. */
 export interface ByteEndpoint {
@@ -12,6 +13,8 @@ export interface ByteEndpoint {
   /** Registers the receiver of incoming bytes. */
   onData(fn: (bytes: Buffer) => void): void;
   close(): Promise<void>;
+  /** `datagram` when each receive holds whole frames (UDP); a stream otherwise. */
+  readonly framing?: MavlinkFraming;
 }
 
 /** Socket buffer size for UDP endpoints, bytes (bursts of mission items). */
@@ -33,6 +36,7 @@ export async function udpEndpoint(opts: { remote?: { host: string; port: number 
   await new Promise<void>((resolve) => sock.bind(opts.localPort ?? 0, opts.host ?? '127.0.0.1', resolve));
   return {
     localPort: sock.address().port,
+    framing: 'datagram',
     send(bytes) {
       if (remote) sock.send(bytes, remote.port, remote.host);
     },

@@ -44,11 +44,11 @@ export class MavlinkRelay {
       this.stats.up += 1;
       this.observe(m.sysId, m.data);
       this.gcs.send(m.frame);
-    });
+    }, autopilot.framing);
     this.fromGcs = new MavlinkDecoder((m) => {
       this.stats.down += 1;
       this.autopilot.send(m.frame);
-    });
+    }, gcs.framing);
     autopilot.onData((b) => this.push(this.fromAutopilot, b, 'droppedUp'));
     gcs.onData((b) => this.push(this.fromGcs, b, 'droppedDown'));
   }
