@@ -9,3 +9,4 @@ export * from './vehicle.schema.ts';
 export * from './dock.schema.ts';
 export * from './workflow.schema.ts';
 export * from './sensing.schema.ts';
+export * from './airframe.ts';

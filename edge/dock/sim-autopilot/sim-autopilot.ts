@@ -17,6 +17,7 @@ import { MavlinkDecoder, MavlinkEncoder, type MavMessage } from '../../../common
 import { MavlinkSigner } from '../../../common/mavlink/mavlink-signing.ts';
 import type { ByteEndpoint } from '../mavlink/byte-endpoint.ts';
 import { distanceM, insidePolygon, offsetNeM, type LatLon } from './geo.ts';
+import { AUTOPILOT_TUNING } from '../../../protocol/airframe.ts';
 import { DEFAULT_AIRFRAME, stepKinematics, type AirframeParams, type KinematicState, type KinematicTarget } from './sim-kinematics.ts';
 import { SimMissionStore, type StoredItem } from './sim-mission-store.ts';
 
@@ -114,6 +115,8 @@ export interface SimSnapshot {
   /** Failsafes triggered so far, in order. */
   failsafes: string[];
   cameraCaptures: number;
+  /** Simulated seconds since the autopilot started (physics time, not wall time). */
+  simTimeS: number;
   gcsLinked: boolean;
 }
 
@@ -205,6 +208,7 @@ export class SimAutopilot {
       landed: this.state.altRelM <= 0.05,
       failsafes: [...this.failsafes],
       cameraCaptures: this.cameraCaptures,
+      simTimeS: this.simTimeS,
       gcsLinked: this.lastGcsHeartbeatMs !== undefined && Date.now() - this.lastGcsHeartbeatMs < (this.opts.gcsTimeoutMs ?? 5000),
     };
   }
@@ -474,13 +478,13 @@ export class SimAutopilot {
       case COPTER_MODES.LAND:
         return { horizontal: this.holdAt ?? here, altRelM: 0, landing: true };
       case COPTER_MODES.RTL: {
-        const rtlAlt = Math.max(this.opts.rtlAltM ?? 60, 0);
+        const rtlAlt = Math.max(this.opts.rtlAltM ?? AUTOPILOT_TUNING.rtlAltM, 0);
         if (this.rtlPhase === 'climb') {
           if (s.altRelM >= rtlAlt - 0.5 || distanceM(here, this.home) < 5) this.rtlPhase = 'return';
           else return { horizontal: this.holdAt ?? here, altRelM: rtlAlt };
         }
         if (this.rtlPhase === 'return') {
-          if (distanceM(here, this.home) < 1.5) this.rtlPhase = 'land';
+          if (distanceM(here, this.home) < AUTOPILOT_TUNING.rtlLandRadiusM) this.rtlPhase = 'land';
           else return { horizontal: this.home, altRelM: Math.max(rtlAlt, Math.min(s.altRelM, 120)) };
         }
         return { horizontal: this.home, altRelM: 0, landing: true };
@@ -507,12 +511,12 @@ export class SimAutopilot {
       const hasPos = it.x !== 0 || it.y !== 0;
       switch (it.command) {
         case MAV_CMD.NAV_TAKEOFF:
-          if (s.altRelM < it.z - 0.5) return { horizontal: null, altRelM: it.z };
+          if (s.altRelM < it.z - AUTOPILOT_TUNING.takeoffToleranceM) return { horizontal: null, altRelM: it.z };
           break;
         case MAV_CMD.NAV_WAYPOINT:
         case MAV_CMD.NAV_LOITER_TIME: {
           const tgt = hasPos ? pos : { lat: s.lat, lon: s.lon };
-          if (distanceM(s, tgt) > 2 || Math.abs(s.altRelM - it.z) > 1) {
+          if (distanceM(s, tgt) > AUTOPILOT_TUNING.waypointRadiusM || Math.abs(s.altRelM - it.z) > AUTOPILOT_TUNING.waypointAltToleranceM) {
             this.missionDwellUntilS = 0;
             return { horizontal: tgt, altRelM: it.z, speedMps: this.speedOverrideMps };
           }

@@ -3,37 +3,11 @@
  * speed with a proportional slow-down, climb and descent rates, wind drift the position loop does
  * not fully cancel, and a battery that drains with time in the air and with speed. Pure.
  */
+import { AUTOPILOT_TUNING, DEFAULT_AIRFRAME, type AirframeParams } from '../../../protocol/airframe.ts';
 import { headingDeg, moveNe, offsetNeM, type LatLon } from './geo.ts';
 
-/** Performance figures of the simulated airframe. */
-export interface AirframeParams {
-  /** Horizontal cruise speed, m/s (ArduPilot WPNAV_SPEED). */
-  cruiseMps: number;
-  /** Climb rate, m/s (WPNAV_SPEED_UP). */
-  climbMps: number;
-  /** Descent rate, m/s (WPNAV_SPEED_DN). */
-  descentMps: number;
-  /** Final landing descent rate, m/s (LAND_SPEED). */
-  landMps: number;
-  /** Wind the copter flies in: speed m/s and the direction it blows from, degrees. */
-  windMps: number;
-  windFromDeg: number;
-  /** Battery drain hovering, percent per second; plus `drainPerMpsPctPerS` per m/s of ground speed. */
-  hoverDrainPctPerS: number;
-  drainPerMpsPctPerS: number;
-}
-
-/** Defaults of a mid-size dock drone (40–55 min flight time). */
-export const DEFAULT_AIRFRAME: AirframeParams = {
-  cruiseMps: 15,
-  climbMps: 3,
-  descentMps: 2,
-  landMps: 1,
-  windMps: 3,
-  windFromDeg: 135,
-  hoverDrainPctPerS: 0.035,
-  drainPerMpsPctPerS: 0.0012,
-};
+/** The airframe figures live in protocol/ so that the planner's estimate uses the same numbers. */
+export { DEFAULT_AIRFRAME, type AirframeParams };
 
 /** The kinematic state of the vehicle. */
 export interface KinematicState extends LatLon {
@@ -59,17 +33,16 @@ export interface KinematicTarget {
   freeFall?: boolean;
 }
 
-const POSITION_GAIN_PER_S = 0.5;
-const ALT_GAIN_PER_S = 1;
-/** Fraction of the wind the position loop does not cancel. */
-const WIND_RESIDUAL = 0.15;
+const POSITION_GAIN_PER_S = AUTOPILOT_TUNING.positionGainPerS;
+const ALT_GAIN_PER_S = AUTOPILOT_TUNING.altGainPerS;
+const WIND_RESIDUAL = AUTOPILOT_TUNING.windResidual;
 
 /** Advances `s` by `dtS` seconds toward `t`; returns the new state. */
 export function stepKinematics(s: KinematicState, t: KinematicTarget, dtS: number, p: AirframeParams): KinematicState {
   const airborne = s.altRelM > 0.05;
   let up: number;
   if (t.freeFall) up = Math.max(s.upMps - 9.8 * dtS, -20);
-  else if (t.landing) up = -p.landMps * (s.altRelM > 10 ? p.descentMps / p.landMps : 1);
+  else if (t.landing) up = -p.landMps * (s.altRelM > AUTOPILOT_TUNING.landSlowBelowM ? p.descentMps / p.landMps : 1);
   else up = Math.max(-p.descentMps, Math.min(p.climbMps, ALT_GAIN_PER_S * (t.altRelM - s.altRelM)));
 
   let north = 0;
