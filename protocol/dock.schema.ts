@@ -117,8 +117,11 @@ export const DockEvent = Type.Union([
 /** Payload of a dock's events channel. */
 export type DockEvent = Static<typeof DockEvent>;
 
-/** Services the hub asks of a dock (`yzg/v1/dock/{sn}/services`). */
-export const DOCK_SERVICES = ['prepare-launch', 'prepare-landing', 'abort-launch', 'reset-fault'] as const;
+/**
+ * Services the hub asks of a dock (`yzg/v1/dock/{sn}/services`). `start-task` is `prepare-launch`
+ * for a patrol sortie: the dock files what its camera takes under `params.sortieId`.
+ */
+export const DOCK_SERVICES = ['prepare-launch', 'start-task', 'prepare-landing', 'abort-launch', 'reset-fault'] as const;
 /** A dock service name. */
 export type DockServiceName = (typeof DOCK_SERVICES)[number];
 
@@ -129,6 +132,7 @@ export const DockServiceRequest = Type.Object(
     requestId: Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' }),
     ts: Ts,
     method: Type.Unsafe<DockServiceName>({ type: 'string', enum: [...DOCK_SERVICES] }),
+    params: Type.Optional(Type.Object({ sortieId: Type.Optional(Type.String({ pattern: '^[0-9]{1,18}$' })) }, { additionalProperties: false })),
   },
   { additionalProperties: false },
 );

@@ -81,6 +81,8 @@ export class DockAgent {
   private state: DockStateName = 'charging';
   private stateReason = '启动 / started';
   private lidOpen = false;
+  /** The patrol sortie being flown (from `start-task`), for filing the camera's images. */
+  private currentSortieId: string | undefined;
   private relay: MavlinkRelay | undefined;
   private sim: SimAutopilot | undefined;
   private endpoints: ByteEndpoint[] = [];
@@ -107,6 +109,11 @@ export class DockAgent {
   }
 
   /** The current state. */
+  /** The patrol sortie being flown, when the hub started one with `start-task`. */
+  get sortieId(): string | undefined {
+    return this.currentSortieId;
+  }
+
   get currentState(): DockStateName {
     return this.state;
   }
@@ -220,10 +227,12 @@ export class DockAgent {
       this.client?.publish(dockTopic(sn, 'services_reply'), JSON.stringify(r), { qos: 1 });
     };
     switch (req.method) {
+      case 'start-task':
       case 'prepare-launch': {
         const held = this.launchHold();
         if (held) return reply('denied', held);
         if (!this.apply({ type: 'prepare-launch' }, reply)) return;
+        this.currentSortieId = req.method === 'start-task' ? req.params?.sortieId : undefined;
         // Reply once the lid is open: the drone may take off then.
         this.lidTimer = setTimeout(() => {
           this.lidOpen = true;
