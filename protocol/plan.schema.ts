@@ -50,3 +50,92 @@ export const DEFAULT_CAMERA: CameraSpec = { hfovDeg: 84, widthPx: 1024, heightPx
 export const DEFAULT_OVERLAP: Overlap = { frontPct: 70, sidePct: 60 };
 /** Highest true height a patrol may fly at, metres (controlled airspace above). */
 export const MAX_TRUE_HEIGHT_M = 120;
+
+/** What the planner is asked for one task (the task's fields plus optional tuning). */
+export const PlanRequest = Type.Object(
+  {
+    taskId: Type.String({ minLength: 1, maxLength: 64 }),
+    geometry: TaskGeometry,
+    /** True height above the dock, metres; the planner refuses above 120 m with a clear message. */
+    altitudeM: Type.Number({ maximum: 10_000 }),
+    overlap: Type.Optional(Overlap),
+    camera: Type.Optional(CameraSpec),
+    /** Speed over the pattern, m/s (default: the airframe's cruise speed). */
+    speedMps: Type.Optional(Type.Number({ minimum: 1, maximum: 20 })),
+    /** Routes: a photo every this many metres (default: the footprint height × (1 − front overlap)). */
+    photoEveryM: Type.Optional(Type.Number({ minimum: 5, maximum: 2000 })),
+    /** Points of interest: orbit radius, metres (default 30). */
+    orbitRadiusM: Type.Optional(Type.Number({ minimum: 5, maximum: 500 })),
+    /** Points of interest: photos around each orbit (default 4). */
+    orbitPhotos: Type.Optional(Type.Integer({ minimum: 1, maximum: 36 })),
+    /** When the task may fly, RFC 3339 (tasks merge into one sortie only when their windows overlap). */
+    window: Type.Optional(Type.Object({ startAt: Type.String({ maxLength: 40 }), endAt: Type.String({ maxLength: 40 }) }, { additionalProperties: false })),
+  },
+  { additionalProperties: false },
+);
+/** What the planner is asked for one task. */
+export type PlanRequest = Static<typeof PlanRequest>;
+
+/** Kinds of waypoint in a sortie. */
+export const WAYPOINT_KINDS = ['transit', 'photo', 'orbit', 'return'] as const;
+/** A kind of waypoint. */
+export type WaypointKind = (typeof WAYPOINT_KINDS)[number];
+
+/** One waypoint of a sortie. */
+export const PlanWaypoint = Type.Object({
+  lat: Type.Number({ minimum: -90, maximum: 90 }),
+  lon: Type.Number({ minimum: -180, maximum: 180 }),
+  /** Height above the dock, metres (never above 120). */
+  altRelM: Type.Number({ minimum: 0, maximum: 120 }),
+  kind: Type.Unsafe<WaypointKind>({ type: 'string', enum: [...WAYPOINT_KINDS] }),
+  /** Photo waypoints: the camera's heading, degrees from north. */
+  headingDeg: Type.Optional(Type.Number({ minimum: 0, maximum: 360 })),
+  /** Photo waypoints: the tasks whose geometry the photo's ground footprint touches. */
+  taskIds: Type.Optional(Type.Array(Type.String())),
+});
+/** One waypoint of a sortie. */
+export type PlanWaypoint = Static<typeof PlanWaypoint>;
+
+/** One flight from the dock and back to it. */
+export const PlanSortie = Type.Object({
+  /** 0-based order of the sortie in its plan. */
+  index: Type.Integer({ minimum: 0 }),
+  /** Tasks the sortie serves. */
+  taskIds: Type.Array(Type.String()),
+  /** From the first waypoint after take-off to the one above the dock before landing. */
+  waypoints: Type.Array(PlanWaypoint),
+  /** Spacing of photos along coverage lines, metres (null without coverage lines). */
+  photoTriggerDistanceM: Type.Union([Type.Number(), Type.Null()]),
+  photoCount: Type.Integer({ minimum: 0 }),
+  /** Horizontal length of the path, dock to dock, metres. */
+  lengthM: Type.Number({ minimum: 0 }),
+  /** Estimated time from take-off to landing, seconds. */
+  estDurationS: Type.Number({ minimum: 0 }),
+  /** Estimated battery used, percent of a full charge. */
+  estBatteryPct: Type.Number({ minimum: 0 }),
+});
+/** One flight from the dock and back. */
+export type PlanSortie = Static<typeof PlanSortie>;
+
+/** A dock that was considered and not chosen, and why (Chinese first). */
+export const DockRejection = Type.Object({ sn: Type.String(), reason: Type.String() });
+/** A dock not chosen. */
+export type DockRejection = Static<typeof DockRejection>;
+
+/** A flight plan: the dock, its sorties, and what people should know about it. */
+export const FlightPlan = Type.Object({
+  /** Tasks served (one, or several merged into shared sorties: 一飞多采). */
+  taskIds: Type.Array(Type.String()),
+  dockSn: Type.String(),
+  dockName: Type.String(),
+  /** The dock: home of every sortie. */
+  home: Type.Object({ lat: Type.Number(), lon: Type.Number() }),
+  sorties: Type.Array(PlanSortie),
+  /** Notes for people, Chinese first: dock choice, detours, splits. */
+  warnings: Type.Array(Type.String()),
+  rejectedDocks: Type.Array(DockRejection),
+  totalDurationS: Type.Number({ minimum: 0 }),
+  totalPhotos: Type.Integer({ minimum: 0 }),
+});
+/** A flight plan. */
+export type FlightPlan = Static<typeof FlightPlan>;
