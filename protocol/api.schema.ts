@@ -6,6 +6,7 @@ import { SensorReading } from './sensor.schema.ts';
 import type { DockLiveMessage } from './dock.schema.ts';
 import type { SensingLiveMessage } from './sensing.schema.ts';
 import type { WorkflowLiveMessage } from './workflow.schema.ts';
+import type { TaskLiveMessage } from './task.schema.ts';
 
 /** The reply to every refused request: a stable code, a message and optional details. */
 export const ErrorReply = Type.Object({
@@ -111,4 +112,5 @@ export type LiveMessage =
   | { type: 'reading'; sn: string; reading: SensorReading & { receivedAt: string } }
   | { type: 'status'; sn: string; online: boolean; ts: string }
   | SensingLiveMessage
-  | WorkflowLiveMessage;
+  | WorkflowLiveMessage
+  | TaskLiveMessage;

@@ -10,3 +10,6 @@ export * from './dock.schema.ts';
 export * from './workflow.schema.ts';
 export * from './sensing.schema.ts';
 export * from './airframe.ts';
+export * from './plan.schema.ts';
+export * from './task.schema.ts';
+export * from './media.schema.ts';

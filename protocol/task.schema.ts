@@ -177,3 +177,16 @@ export interface TaskView {
   /** Planner notes for people (dock chosen and why, detours, sorties). */
   notes: string[];
 }
+
+/** Live messages of patrol tasks (progress of their sorties), on the WebSocket. */
+export type TaskLiveMessage = {
+  type: 'task';
+  taskIds: string[];
+  sortieId: string | null;
+  dockSn: string | null;
+  status: TaskStatus | SortieStatus;
+  reached: number;
+  total: number;
+  message: string;
+  ts: string;
+};
