@@ -45,6 +45,9 @@ export const CONFIG_KEYS = {
   ingestBatchMax: { env: 'YZG_INGEST_BATCH_MAX', kind: 'int', default: '1000', min: 1, max: 50_000, doc: 'Largest number of readings written in one database statement.' },
   ingestFlushMs: { env: 'YZG_INGEST_FLUSH_MS', kind: 'int', default: '50', min: 1, max: 10_000, doc: 'Longest time a reading waits in the ingest batch, milliseconds.' },
   cockpitDir: { env: 'YZG_COCKPIT_DIR', kind: 'string', default: 'cockpit/dist', doc: 'Folder of the built cockpit that the hub serves at /.' },
+  modelDir: { env: 'YZG_MODEL_DIR', kind: 'string', default: 'models', doc: 'Folder of detection models: one JSON descriptor per model (id, ONNX file, input, output layout, classes → event types, thresholds).' },
+  detectWorkers: { env: 'YZG_DETECT_WORKERS', kind: 'int', default: '1', min: 1, max: 32, doc: 'Worker threads running detection models (each holds its own onnxruntime sessions).' },
+  detectThreads: { env: 'YZG_DETECT_THREADS', kind: 'int', default: '1', min: 1, max: 64, doc: 'onnxruntime intra-op threads per model session in each detection worker.' },
 } as const satisfies Record<string, KeySpec>;
 
 type Keys = typeof CONFIG_KEYS;
@@ -126,6 +129,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
   if (problems.length > 0) throw new ConfigError(problems);
   out.dataDir = path.resolve(cwd, out.dataDir as string);
   out.cockpitDir = path.resolve(cwd, out.cockpitDir as string);
+  out.modelDir = path.resolve(cwd, out.modelDir as string);
   return out as Config;
 }
 
