@@ -70,16 +70,10 @@ export async function renderAerialImage(scene: AerialScene, pose: ImagePose, opt
   const { widthPx: W, heightPx: H } = pose;
   const parts: string[] = [];
   parts.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}">`);
-  parts.push(
-    `<defs><filter id="tex" x="0" y="0" width="100%" height="100%"><feTurbulence type="fractalNoise" baseFrequency="0.035" numOctaves="3" seed="${scene.seed % 1000}"/>` +
-      `<feColorMatrix type="matrix" values="0 0 0 0 0.32  0 0 0 0 0.36  0 0 0 0 0.22  0 0 0 0.9 -0.25"/></filter></defs>`,
-  );
   parts.push(`<rect width="${W}" height="${H}" fill="#8a946c"/>`);
   parts.push(`<g transform="translate(${W / 2} ${H / 2}) rotate(${f(-pose.headingDeg)}) scale(${f(1 / view.gsd, 6)})">`);
-  for (const group of [layers.ground, layers.minorRoads, layers.buildings, layers.water, layers.bridges, layers.cars]) for (const p of group) parts.push(view.svg(p));
-  parts.push('</g>');
-  parts.push(`<rect width="${W}" height="${H}" filter="url(#tex)" opacity="0.4"/>`);
-  parts.push(`<g transform="translate(${W / 2} ${H / 2}) rotate(${f(-pose.headingDeg)}) scale(${f(1 / view.gsd, 6)})">`);
+  const rect = view.sceneRect();
+  for (const group of [layers.ground, layers.minorRoads, layers.buildings, layers.water, layers.bridges, layers.cars]) for (const p of group) if (touches(p, rect)) parts.push(view.svg(p));
   for (const o of layers.objects) for (const p of o.prims) parts.push(view.svg(p));
   parts.push('</g></svg>');
   const svg = parts.join('');
@@ -87,7 +81,7 @@ export async function renderAerialImage(scene: AerialScene, pose: ImagePose, opt
   let img = sharp(Buffer.from(svg), { density: 72 }).removeAlpha();
   if (opts.grain !== false) {
     img = sharp(await img.blur(0.55).raw().toBuffer(), { raw: { width: W, height: H, channels: 3 } }).composite([
-      { input: grain(W, H, scene.seed ^ Math.round(pose.lat * 1e6) ^ Math.round(pose.lon * 1e6)), raw: { width: W, height: H, channels: 3 }, blend: 'soft-light' },
+      { input: grain(W, H, scene.seed), raw: { width: W, height: H, channels: 3 }, blend: 'soft-light' },
     ]);
   }
   const jpeg = opts.png ? await img.png().toBuffer() : await img.jpeg({ quality: opts.quality ?? 88, mozjpeg: false }).toBuffer();
@@ -211,17 +205,74 @@ class ViewTransform {
   }
 }
 
-/** Sensor grain: mid-grey noise, deterministic for the seed. */
-function grain(W: number, H: number, seed: number): Buffer {
-  const rnd = mulberry32(seed);
-  const buf = Buffer.alloc(W * H * 3);
-  for (let i = 0; i < W * H; i++) {
-    const v = 128 + (rnd() - 0.5) * 46;
-    buf[i * 3] = v;
-    buf[i * 3 + 1] = v + (rnd() - 0.5) * 10;
-    buf[i * 3 + 2] = v;
+/** True when a primitive may show inside a scene rectangle (a cheap, generous test). */
+function touches(p: Prim, r: SceneRect): boolean {
+  let x1: number;
+  let y1: number;
+  let x2: number;
+  let y2: number;
+  if (p.t === 'poly' || p.t === 'line') {
+    const pad = p.t === 'line' ? p.w / 2 : 0;
+    x1 = Math.min(...p.pts.map((q) => q[0])) - pad;
+    x2 = Math.max(...p.pts.map((q) => q[0])) + pad;
+    y1 = Math.min(...p.pts.map((q) => q[1])) - pad;
+    y2 = Math.max(...p.pts.map((q) => q[1])) + pad;
+  } else {
+    const e = p.t === 'circle' ? p.r : p.t === 'rect' ? (p.w + p.h) / 2 : p.lengthM;
+    x1 = p.x - e;
+    x2 = p.x + e;
+    y1 = p.y - e;
+    y2 = p.y + e;
   }
+  return x2 >= r.minX && x1 <= r.maxX && y2 >= r.minY && y1 <= r.maxY;
+}
+
+const grainCache = new Map<string, Buffer>();
+
+/**
+ * Texture and sensor grain around mid-grey (for a soft-light blend): smooth value noise at two
+ * scales (weathering, dirt, shade) plus per-pixel noise; deterministic for the seed and cached
+ * per image size.
+ */
+function grain(W: number, H: number, seed: number): Buffer {
+  const key = `${W}x${H}:${seed}`;
+  const hit = grainCache.get(key);
+  if (hit) return hit;
+  const rnd = mulberry32(seed ^ 0x61c88647);
+  const octave = (cell: number): ((x: number, y: number) => number) => {
+    const gw = Math.ceil(W / cell) + 2;
+    const gh = Math.ceil(H / cell) + 2;
+    const g = Float32Array.from({ length: gw * gh }, () => rnd() - 0.5);
+    return (x, y) => {
+      const fx = x / cell;
+      const fy = y / cell;
+      const ix = Math.floor(fx);
+      const iy = Math.floor(fy);
+      const sx = smooth(fx - ix);
+      const sy = smooth(fy - iy);
+      const a = g[iy * gw + ix]! + (g[iy * gw + ix + 1]! - g[iy * gw + ix]!) * sx;
+      const b = g[(iy + 1) * gw + ix]! + (g[(iy + 1) * gw + ix + 1]! - g[(iy + 1) * gw + ix]!) * sx;
+      return a + (b - a) * sy;
+    };
+  };
+  const coarse = octave(48);
+  const fine = octave(9);
+  const buf = Buffer.alloc(W * H * 3);
+  for (let y = 0; y < H; y++)
+    for (let x = 0; x < W; x++) {
+      const i = (y * W + x) * 3;
+      const v = 128 + coarse(x, y) * 40 + fine(x, y) * 22 + (rnd() - 0.5) * 40;
+      buf[i] = v;
+      buf[i + 1] = v + (rnd() - 0.5) * 10;
+      buf[i + 2] = v;
+    }
+  if (grainCache.size > 8) grainCache.clear();
+  grainCache.set(key, buf);
   return buf;
+}
+
+function smooth(t: number): number {
+  return t * t * (3 - 2 * t);
 }
 
 function f(v: number, digits = 3): string {

@@ -192,10 +192,10 @@ export class AerialScene {
   layersIn(r: SceneRect, atMs: number): SceneLayers {
     const L: SceneLayers = { ground: [], minorRoads: [], buildings: [], water: [], bridges: [], cars: [], objects: [] };
     if (!this.opts.bareGround) {
-      const i0 = Math.floor(r.minX / BLOCK_X_M) - 1;
-      const i1 = Math.floor(r.maxX / BLOCK_X_M) + 1;
-      const j0 = Math.floor(r.minY / BLOCK_Y_M) - 1;
-      const j1 = Math.floor(r.maxY / BLOCK_Y_M) + 1;
+      const i0 = Math.floor(r.minX / BLOCK_X_M);
+      const i1 = Math.floor(r.maxX / BLOCK_X_M);
+      const j0 = Math.floor(r.minY / BLOCK_Y_M);
+      const j1 = Math.floor(r.maxY / BLOCK_Y_M);
       for (let i = i0; i <= i1; i++) for (let j = j0; j <= j1; j++) this.block(i, j, L);
       this.roads(i0, i1, j0, j1, L);
       this.waterways(r, L);
@@ -245,7 +245,9 @@ export class AerialScene {
     const by1 = y1 - S;
     const groundFill = use === 'park' ? '#5f8a45' : use === 'ponds' ? '#7d9a5a' : use === 'factory' ? '#a8a498' : use === 'village' ? '#9d9788' : '#8fa070';
     L.ground.push(rect((bx0 + bx1) / 2, (by0 + by1) / 2, bx1 - bx0, by1 - by0, groundFill));
-    const keep = (x: number, y: number, r: number): boolean => this.riverDistance(x, y) > r + 4;
+    // a building stays when its corners and centre are clear of water and rain-spot roads
+    const keep = (x: number, y: number, w: number, h: number): boolean =>
+      [[0, 0], [-1, -1], [1, -1], [1, 1], [-1, 1]].every(([a, b]) => this.riverDistance(x + (a! * w) / 2, y + (b! * h) / 2) > 3);
     if (use === 'estate') {
       const cols = 2 + Math.floor(rnd() * 3);
       const rows = 2 + Math.floor(rnd() * 2);
@@ -258,7 +260,7 @@ export class AerialScene {
           const y = by0 + 8 + rh * (b + 0.5);
           const w = cw * (0.55 + 0.15 * rnd());
           const h = rh * (0.5 + 0.15 * rnd());
-          if (keep(x, y, Math.max(w, h) / 2)) building(L, x, y, w, h, 0, roof, rnd, 12 + rnd() * 30);
+          if (keep(x, y, w, h)) building(L, x, y, w, h, 0, roof, rnd, 12 + rnd() * 30);
         }
       for (let k = 0; k < 10; k++) tree(L, bx0 + rnd() * (bx1 - bx0), by0 + rnd() * (by1 - by0), 2 + rnd() * 2.5, rnd);
       // street trees along the pavement
@@ -271,7 +273,7 @@ export class AerialScene {
           if (rnd() < 0.12) continue;
           const w = 8 + rnd() * 3;
           const h = 8 + rnd() * 3;
-          if (keep(x, y, 7)) building(L, x, y, w, h, rot, pick(rnd, ROOF_COLOURS), rnd, 6 + rnd() * 12);
+          if (keep(x, y, w, h)) building(L, x, y, w, h, rot, pick(rnd, ROOF_COLOURS), rnd, 6 + rnd() * 12);
         }
     } else if (use === 'park') {
       const n = 25 + Math.floor(rnd() * 25);
@@ -282,8 +284,13 @@ export class AerialScene {
       const h = (by1 - by0 - 10 * (n + 1)) / n;
       for (let k = 0; k < n; k++) {
         const y = by0 + 10 + h / 2 + k * (h + 10);
-        const w = (bx1 - bx0) * (0.6 + 0.25 * rnd());
-        if (keep(cx, y, w / 2)) building(L, cx + (rnd() - 0.5) * 10, y, w, h, 0, pick(rnd, ['#6f8fae', '#8aa6c1', '#c9c5bb', '#5b7fa3', '#b7b4ab']), rnd, 8 + rnd() * 6, true);
+        const full = (bx1 - bx0) * (0.6 + 0.25 * rnd());
+        const off = (rnd() - 0.5) * 10;
+        // near a waterway or a rain-spot road the hall is shorter, on the side away from it
+        const fit = [0, 1, -1].map((side) => ({ w: side === 0 ? full : full * 0.35, bx: cx + off + side * full * 0.32 })).find((c) => keep(c.bx, y, c.w, h));
+        const roof = pick(rnd, ['#6f8fae', '#8aa6c1', '#c9c5bb', '#5b7fa3', '#b7b4ab']);
+        const tall = 8 + rnd() * 6;
+        if (fit) building(L, fit.bx, y, fit.w, h, 0, roof, rnd, tall, true);
       }
     } else {
       // fish ponds (鱼塘) separated by grassy dikes
