@@ -9,9 +9,10 @@ import { NotificationErrors } from '../hub/services/notification.service.ts';
 import { KpiErrors } from '../hub/services/kpi.service.ts';
 import { Open311Errors } from '../hub/services/open311.service.ts';
 import { SensingErrors } from '../hub/services/sensing.service.ts';
+import { PlanErrors } from '../hub/planning/plan-errors.ts';
 import { DetectionErrors } from '../analytics/detection/detection.errors.ts';
 
-const catalogues: Record<string, Record<string, ErrorFactory>> = { CommonErrors, AuthErrors, DeviceErrors, WorkflowErrors, RoutingErrors, EventErrors, NotificationErrors, KpiErrors, Open311Errors, SensingErrors, DetectionErrors };
+const catalogues: Record<string, Record<string, ErrorFactory>> = { CommonErrors, AuthErrors, DeviceErrors, WorkflowErrors, RoutingErrors, EventErrors, NotificationErrors, KpiErrors, Open311Errors, SensingErrors, DetectionErrors, PlanErrors };
 
 describe('error catalogues', () => {
   it('give every error a code equal to its name, in UPPER_SNAKE, with an HTTP status and a Chinese message', () => {
