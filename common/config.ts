@@ -48,6 +48,8 @@ export const CONFIG_KEYS = {
   modelDir: { env: 'YZG_MODEL_DIR', kind: 'string', default: 'models', doc: 'Folder of detection models: one JSON descriptor per model (id, ONNX file, input, output layout, classes → event types, thresholds).' },
   detectWorkers: { env: 'YZG_DETECT_WORKERS', kind: 'int', default: '1', min: 1, max: 32, doc: 'Worker threads running detection models (each holds its own onnxruntime sessions).' },
   detectThreads: { env: 'YZG_DETECT_THREADS', kind: 'int', default: '1', min: 1, max: 64, doc: 'onnxruntime intra-op threads per model session in each detection worker.' },
+  mediaDir: { env: 'YZG_MEDIA_DIR', kind: 'string', doc: 'Folder of drone images (originals and thumbnails, by SHA-256). Unset: YZG_DATA_DIR/media.' },
+  mediaMaxBytes: { env: 'YZG_MEDIA_MAX_BYTES', kind: 'int', default: '20971520', min: 1024, max: 1_073_741_824, doc: 'Largest image the hub accepts, bytes (20 MB by default).' },
 } as const satisfies Record<string, KeySpec>;
 
 type Keys = typeof CONFIG_KEYS;
@@ -130,6 +132,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
   out.dataDir = path.resolve(cwd, out.dataDir as string);
   out.cockpitDir = path.resolve(cwd, out.cockpitDir as string);
   out.modelDir = path.resolve(cwd, out.modelDir as string);
+  if (typeof out.mediaDir === 'string') out.mediaDir = path.resolve(cwd, out.mediaDir);
   return out as Config;
 }
 
