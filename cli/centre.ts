@@ -69,7 +69,7 @@ export async function startCentre(
   config: Config,
   log: Logger,
   progress: (msg: string) => void = () => undefined,
-  hubOverrides: Partial<Pick<HubOptions, 'sensingTickMs' | 'alarmEvents'>> = {},
+  hubOverrides: Partial<Pick<HubOptions, 'sensingTickMs' | 'alarmEvents' | 'patrol'>> = {},
 ): Promise<Centre> {
   const cleanups: Array<() => Promise<unknown>> = [];
   const stop = async () => {
@@ -138,6 +138,7 @@ export async function startCentre(
       registry,
     });
     hub.services.docks.docks.attach(docks, hub.live);
+    hub.patrol.attach(docks);
     cleanups.push(() => docks.close());
     // SLA timers and webhook deliveries of the workflow (durable: rows scanned with SKIP LOCKED).
     const workflowJobs = startWorkflowJobs(hub.services.workflow, log.child({ module: 'workflow-jobs' }));

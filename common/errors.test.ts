@@ -11,8 +11,12 @@ import { Open311Errors } from '../hub/services/open311.service.ts';
 import { SensingErrors } from '../hub/services/sensing.service.ts';
 import { PlanErrors } from '../hub/planning/plan-errors.ts';
 import { DetectionErrors } from '../analytics/detection/detection.errors.ts';
+import { TaskErrors } from '../hub/services/task.service.ts';
+import { ScheduleErrors } from '../hub/tasks/task-schedule.ts';
+import { DockErrors } from '../hub/services/dock.service.ts';
+import { FlightErrors } from '../hub/services/flight.service.ts';
 
-const catalogues: Record<string, Record<string, ErrorFactory>> = { CommonErrors, AuthErrors, DeviceErrors, WorkflowErrors, RoutingErrors, EventErrors, NotificationErrors, KpiErrors, Open311Errors, SensingErrors, DetectionErrors, PlanErrors };
+const catalogues: Record<string, Record<string, ErrorFactory>> = { CommonErrors, AuthErrors, DeviceErrors, WorkflowErrors, RoutingErrors, EventErrors, NotificationErrors, KpiErrors, Open311Errors, SensingErrors, DetectionErrors, PlanErrors, TaskErrors, ScheduleErrors, DockErrors, FlightErrors };
 
 describe('error catalogues', () => {
   it('give every error a code equal to its name, in UPPER_SNAKE, with an HTTP status and a Chinese message', () => {

@@ -23,6 +23,8 @@ import { alarmRoutes } from './routes/alarms/index.ts';
 import { rainModeRoutes } from './routes/rain-mode/index.ts';
 import { sensorTopic } from '../protocol/topics.ts';
 import { DEFAULT_RULES } from '../analytics/sensor-rules/rules.config.ts';
+import { startPatrol, type Patrol, type PatrolOptions } from './tasks/patrol.ts';
+import { taskRoutes } from './routes/tasks/index.ts';
 
 /** Options of a hub node. */
 export interface HubOptions {
@@ -43,6 +45,8 @@ export interface HubOptions {
   readingRepo?: Pick<ReadingRepository, 'insertBatch'>;
   /** Period of the sensing clock (offline checks), ms; 0 disables it (tests drive `tick()`). */
   sensingTickMs?: number;
+  /** Timings and clock of patrol tasks (scheduler, launches, sortie watch). */
+  patrol?: PatrolOptions;
 }
 
 /** A running hub node. */
@@ -54,6 +58,8 @@ export interface Hub {
   live: LiveBus;
   sensing: SensingService;
   rollups: RollupMaintainer;
+  /** Patrol tasks: service, planner, jobs and the sortie executor. */
+  patrol: Patrol;
   /** Base URL, e.g. `http://127.0.0.1:8080`. */
   url: string;
   close(): Promise<void>;
@@ -122,6 +128,8 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
   });
   await app.register(alarmRoutes, { sensing });
   await app.register(rainModeRoutes, { sensing });
+  const patrol = await startPatrol(opts.pool, services, live, log, opts.patrol);
+  await app.register(taskRoutes, { tasks: patrol.tasks, org: services.workflow.org });
   const address = await app.listen({ host: opts.http.host, port: opts.http.port });
   const url = address.replace('[::1]', '127.0.0.1');
   log.info({ url }, 'hub listening');
@@ -133,8 +141,10 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
     live,
     sensing,
     rollups,
+    patrol,
     url,
     async close() {
+      await patrol.close();
       await ingest.close();
       await writer.close();
       await sensing.stop();

@@ -58,6 +58,9 @@ CREATE TABLE sortie (
   continues       bigint REFERENCES sortie(id) ON DELETE SET NULL,
   flight_id       bigint,
   reason          text,
+  -- The hub node watching the flight, until when; another node adopts the sortie after that.
+  lease_owner     text,
+  lease_until     timestamptz,
   started_at      timestamptz,
   ended_at        timestamptz,
   created_at      timestamptz NOT NULL DEFAULT now(),

@@ -11,8 +11,8 @@ import type { Logger } from '../../common/logger.ts';
 import { Counter, metricOnce, type Registry } from '../../common/metrics.ts';
 import { allDevicesFilter, dockTopic, parseDeviceTopic } from '../../protocol/topics.ts';
 import { DeviceStatus } from '../../protocol/sensor.schema.ts';
-import { DockEvent, DockOsd, DockServiceReply, DockStateMsg, type DockServiceName } from '../../protocol/dock.schema.ts';
-import type { VehicleTelemetry } from '../../protocol/vehicle.schema.ts';
+import { DockEvent, DockOsd, DockServiceReply, DockStateMsg, type DockServiceName, type DockServiceRequest } from '../../protocol/dock.schema.ts';
+import type { MissionItem, VehicleTelemetry } from '../../protocol/vehicle.schema.ts';
 import { parseJsonPayload, validator } from '../../protocol/validate.ts';
 import { GroundStation } from '../../ground-station/core/ground-station.ts';
 import { mqttTunnelLink } from '../../ground-station/link/mqtt-tunnel.link.ts';
@@ -58,11 +58,13 @@ export interface DockOperationsPort {
   /** The drone of a dock, as learned from the dock and the tunnel. */
   droneOf(dockSn: string): number | undefined;
   /** Asks a dock for a service and waits for its reply. */
-  callDock(sn: string, method: DockServiceName, timeoutMs: number): Promise<DockServiceReply | 'timeout'>;
+  callDock(sn: string, method: DockServiceName, timeoutMs: number, params?: DockServiceRequest['params']): Promise<DockServiceReply | 'timeout'>;
   /** Resolves true once `pred` holds for the drone's telemetry, false after `timeoutMs`. */
   waitForTelemetry(sysId: number, pred: (t: VehicleTelemetry) => boolean, timeoutMs: number): Promise<boolean>;
   /** Uploads a keep-in fence (a circle around the dock) that the autopilot enforces on its own. */
   uploadKeepInFence(sysId: number, center: { lat: number; lon: number }, radiusM: number): Promise<UploadResult>;
+  /** Uploads a mission (items after ArduPilot's home item). */
+  uploadMission(sysId: number, items: MissionItem[]): Promise<UploadResult>;
 }
 
 /** Running dock operations. */
@@ -247,7 +249,8 @@ export async function startDockOperations(opts: DockOperationsOptions): Promise<
     uploadKeepInFence: (sysId, center, radiusM) =>
       // MAV_CMD_NAV_FENCE_CIRCLE_INCLUSION: param1 = radius, metres.
       uploadItems(gcs, sysId, 'fence', [{ command: 5003, frame: 3, param1: radiusM, param2: 0, param3: 0, param4: 0, lat: center.lat, lon: center.lon, altM: 0, autocontinue: false }]),
-    async callDock(sn, method, timeoutMs) {
+    uploadMission: (sysId, items) => uploadItems(gcs, sysId, 'mission', items),
+    async callDock(sn, method, timeoutMs, params) {
       const requestId = crypto.randomBytes(8).toString('hex');
       const key = `${sn}/${requestId}`;
       const reply = new Promise<DockServiceReply | 'timeout'>((resolve) => {
@@ -261,7 +264,7 @@ export async function startDockOperations(opts: DockOperationsOptions): Promise<
           resolve(rep);
         });
       });
-      await client.publishAsync(dockTopic(sn, 'services'), JSON.stringify({ requestId, ts: new Date().toISOString(), method }), { qos: 1 });
+      await client.publishAsync(dockTopic(sn, 'services'), JSON.stringify({ requestId, ts: new Date().toISOString(), method, ...(params ? { params } : {}) }), { qos: 1 });
       return reply;
     },
     waitForTelemetry(sysId, pred, timeoutMs) {

@@ -251,4 +251,23 @@ export class TaskRepository {
     );
     return r.rows.map((x) => x.status);
   }
+
+  /** Takes or renews the watch of open sorties for `owner` for `seconds`: its own, and those whose lease lapsed (SKIP LOCKED). */
+  async lease(owner: string, seconds: number, ids?: string[]): Promise<string[]> {
+    const r = await this.db.query<{ id: string }>(
+      `WITH c AS (
+         SELECT id FROM sortie
+          WHERE status IN ('sent', 'in-progress', 'paused') AND ($3::bigint[] IS NULL OR id = ANY($3))
+            AND (lease_owner = $1 OR lease_until IS NULL OR lease_until < now())
+          FOR UPDATE SKIP LOCKED)
+       UPDATE sortie s SET lease_owner = $1, lease_until = now() + make_interval(secs => $2) FROM c WHERE s.id = c.id RETURNING s.id::text`,
+      [owner, seconds, ids ?? null],
+    );
+    return r.rows.map((x) => x.id);
+  }
+
+  /** Gives up the watch of a sortie. */
+  async release(id: string, owner: string): Promise<void> {
+    await this.db.query(`UPDATE sortie SET lease_owner = NULL, lease_until = NULL WHERE id = $1 AND lease_owner = $2`, [id, owner]);
+  }
 }

