@@ -13,7 +13,7 @@ export type { Benchmark, BenchRow } from './types.ts';
 /** Every benchmark, by name. Add a benchmark by adding a file and a line here. */
 export async function loadBenchmarks(): Promise<Benchmark[]> {
   const { ingestBenchmark } = await import('./ingest.bench.ts');
-  return [ingestBenchmark, (await import('./mavlink.bench.ts')).mavlinkBenchmark];
+  return [ingestBenchmark, (await import('./mavlink.bench.ts')).mavlinkBenchmark, (await import('./detection.bench.ts')).detectionBenchmark];
 }
 
 function fmt(n: number): string {

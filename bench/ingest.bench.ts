@@ -16,6 +16,7 @@ import net from 'node:net';
 import { Worker } from 'node:worker_threads';
 import WebSocket from 'ws';
 import type { Benchmark, BenchRow } from './types.ts';
+import type { Config } from '../common/config.ts';
 import { createRegistry } from '../common/metrics.ts';
 import { silentLogger } from '../common/logger.ts';
 import { startEmbeddedPostgres } from '../hub/db/embedded.ts';
@@ -111,7 +112,7 @@ interface PassOptions {
   tsBaseMs: number;
 }
 
-interface PassResult {
+export interface PassResult {
   readings: number;
   seconds: number;
   perSecond: number;
@@ -205,28 +206,66 @@ async function pass(pool: Pool, o: PassOptions, runId: string): Promise<PassResu
   return { readings: total, seconds, perSecond: total / seconds, commitP50: percentile(commitLat, 50), commitP99: percentile(commitLat, 99), wsP50: percentile(wsLat, 50), wsP99: percentile(wsLat, 99) };
 }
 
+/** A database (embedded unless DATABASE_URL is set) with the bench's sensors registered. */
+export interface IngestRig {
+  pool: Pool;
+  /** Scratch folder of this run. */
+  dir: string;
+  close(): Promise<void>;
+}
+
+/** Prepares the database for ingest passes (also used by other benchmarks to run an ingest load beside their own work). */
+export async function startIngestRig(config: Config): Promise<IngestRig> {
+  let embedded: Awaited<ReturnType<typeof startEmbeddedPostgres>> | undefined;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'yzg-bench-'));
+  fs.chmodSync(dir, 0o755);
+  let url = config.databaseUrl;
+  if (!url) {
+    embedded = await startEmbeddedPostgres({ dir: path.join(dir, 'pg'), port: await freePort(), log: silentLogger(), database: 'yzg_bench' });
+    url = embedded.url;
+  }
+  const pool = createPool(url, silentLogger(), 10);
+  const close = async () => {
+    await pool.end();
+    await embedded?.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    await migrate(pool, silentLogger());
+    const services = createHubServices(pool, silentLogger());
+    await services.repos.regions.upsertMany([{ code: '440113', parentCode: null, level: 'district', name: '番禺区', centerLat: 22.95, centerLon: 113.38 }]);
+    const secretHash = await hashDeviceSecret(SECRET);
+    for (const sn of sns) await services.repos.devices.insert({ sn, kind: 'sensor', name: sn, secretHash, lat: 22.95, lon: 113.38, regionCode: '440113' });
+    await pool.query("DELETE FROM sensor_reading WHERE sensor_sn LIKE 'BENCH-%'");
+  } catch (err) {
+    await close();
+    throw err;
+  }
+  return { pool, dir, close };
+}
+
+/**
+ * One paced ingest pass on `rig` (50 sensor clients in their own thread → aedes → the whole hub →
+ * PostgreSQL) at `readingsPerS` for `seconds`; readings are time-stamped from `tsBaseMs`.
+ */
+export async function runPacedIngest(rig: IngestRig, o: { readingsPerS: number; seconds: number; tsBaseMs: number }): Promise<PassResult> {
+  const aedes = await startAedes(rig.pool);
+  try {
+    return await pass(rig.pool, { broker: aedes, naive: false, batch: 10, mode: { kind: 'paced', readingsPerS: o.readingsPerS, seconds: o.seconds }, tsBaseMs: o.tsBaseMs }, `load${Date.now().toString(36)}`);
+  } finally {
+    await aedes.close();
+  }
+}
+
 /** The ingest benchmark. */
 export const ingestBenchmark: Benchmark = {
   name: 'ingest',
   description: `${DEVICES} MQTT sensors → broker → hub → PostgreSQL: sustained rows/s (batched vs one INSERT per reading), latency at 5,000 readings/s, aedes vs Mosquitto`,
   async run({ config, out }) {
-    let embedded: Awaited<ReturnType<typeof startEmbeddedPostgres>> | undefined;
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'yzg-bench-'));
-    fs.chmodSync(dir, 0o755);
-    let url = config.databaseUrl;
-    if (!url) {
-      embedded = await startEmbeddedPostgres({ dir: path.join(dir, 'pg'), port: await freePort(), log: silentLogger(), database: 'yzg_bench' });
-      url = embedded.url;
-    }
-    const pool = createPool(url, silentLogger(), 10);
+    const rig = await startIngestRig(config);
+    const { pool, dir } = rig;
     const rows: BenchRow[] = [];
     try {
-      await migrate(pool, silentLogger());
-      const services = createHubServices(pool, silentLogger());
-      await services.repos.regions.upsertMany([{ code: '440113', parentCode: null, level: 'district', name: '番禺区', centerLat: 22.95, centerLon: 113.38 }]);
-      const secretHash = await hashDeviceSecret(SECRET);
-      for (const sn of sns) await services.repos.devices.insert({ sn, kind: 'sensor', name: sn, secretHash, lat: 22.95, lon: 113.38, regionCode: '440113' });
-      await pool.query("DELETE FROM sensor_reading WHERE sensor_sn LIKE 'BENCH-%'");
       publishedTotal = 0;
       const runId = Date.now().toString(36);
       let base = Date.parse('2026-01-01T00:00:00Z');
@@ -273,9 +312,7 @@ export const ingestBenchmark: Benchmark = {
       rows.push({ figure: 'readings lost (published − stored)', unit: 'rows', value: publishedTotal - Number(stored.rows[0]!.n), higherIsBetter: false });
       return rows;
     } finally {
-      await pool.end();
-      await embedded?.stop();
-      fs.rmSync(dir, { recursive: true, force: true });
+      await rig.close();
     }
   },
 };

@@ -50,6 +50,7 @@ export const CONFIG_KEYS = {
   detectThreads: { env: 'YZG_DETECT_THREADS', kind: 'int', default: '1', min: 1, max: 64, doc: 'onnxruntime intra-op threads per model session in each detection worker.' },
   mediaDir: { env: 'YZG_MEDIA_DIR', kind: 'string', doc: 'Folder of drone images (originals and thumbnails, by SHA-256). Unset: YZG_DATA_DIR/media.' },
   mediaMaxBytes: { env: 'YZG_MEDIA_MAX_BYTES', kind: 'int', default: '20971520', min: 1024, max: 1_073_741_824, doc: 'Largest image the hub accepts, bytes (20 MB by default).' },
+  detectNice: { env: 'YZG_DETECT_NICE', kind: 'int', default: '10', min: 0, max: 19, doc: 'CPU niceness of the detection worker threads (0 normal … 19 lowest; Linux), so ingest and the API keep the CPU on a busy machine.' },
 } as const satisfies Record<string, KeySpec>;
 
 type Keys = typeof CONFIG_KEYS;

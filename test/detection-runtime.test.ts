@@ -148,6 +148,13 @@ describe('detection runtime with constructed models', () => {
       // The event loop kept ticking while the workers decoded and inferred.
       expect(ticks).toBeGreaterThan(elapsed / 5 / 4);
       expect(d.stats()).toMatchObject({ size: 2, busy: 0, queued: 0 });
+      // Worker threads run at nice 10 (the default) so ingest and the API keep the CPU.
+      const niceOf = (tid: string) => {
+        const st = fs.readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+        return Number(st.slice(st.lastIndexOf(')') + 2).split(' ')[16]);
+      };
+      expect(fs.readdirSync('/proc/self/task').filter((t) => niceOf(t) === 10).length).toBeGreaterThanOrEqual(2);
+      expect(niceOf(String(process.pid))).toBe(0);
     } finally {
       await d.close();
     }
@@ -158,7 +165,7 @@ describe('detection runtime with constructed models', () => {
 describe('worker pool', () => {
   it('replaces a crashed worker, fails only its task, and serves the next one', async () => {
     const models = [{ descriptor: descriptor('v8', 'v8.onnx', 'yolov8'), modelPath: path.join(dir, 'v8.onnx'), descriptorPath: path.join(dir, 'v8.json') }];
-    const pool = createWorkerPool<WorkerRequest, WorkerResponse>({ url: new URL('../analytics/detection/detector.worker.mjs', import.meta.url), size: 1, workerData: { models, threads: 1 }, log: silentLogger() });
+    const pool = createWorkerPool<WorkerRequest, WorkerResponse>({ url: new URL('../analytics/detection/detector.worker.mjs', import.meta.url), size: 1, workerData: { models, threads: 1, nice: 0 }, log: silentLogger() });
     try {
       const crashed = pool.run({ kind: 'crash' });
       const next = pool.run({ kind: 'detect', modelIds: ['v8'], image });

@@ -18,7 +18,7 @@ import type { WorkerRequest, WorkerResponse } from './worker-protocol.ts';
 
 export type { Detection, DetectionTiming, ModelInfo } from './detection.types.ts';
 
-/** Options of a detector (from config: YZG_MODEL_DIR, YZG_DETECT_WORKERS, YZG_DETECT_THREADS). */
+/** Options of a detector (from config: YZG_MODEL_DIR, YZG_DETECT_WORKERS, YZG_DETECT_THREADS, YZG_DETECT_NICE). */
 export interface DetectorOptions {
   /** Folder of model descriptors (`*.json`). */
   modelDir: string;
@@ -26,6 +26,8 @@ export interface DetectorOptions {
   poolSize: number;
   /** onnxruntime intra-op threads per session. */
   threads: number;
+  /** CPU niceness of the worker threads, 0 (normal) … 19 (lowest); Linux only. Default 10. */
+  nice?: number;
   log: Logger;
 }
 
@@ -72,7 +74,7 @@ export async function createDetector(opts: DetectorOptions): Promise<Detector> {
   const pool = createWorkerPool<WorkerRequest, WorkerResponse>({
     url: new URL('./detector.worker.mjs', import.meta.url),
     size: Math.max(1, opts.poolSize),
-    workerData: { models: registry.models, threads: Math.max(1, opts.threads) },
+    workerData: { models: registry.models, threads: Math.max(1, opts.threads), nice: opts.nice ?? 10 },
     log,
   });
   const ids = new Set(registry.models.map((m) => m.descriptor.id));

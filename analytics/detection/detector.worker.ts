@@ -3,6 +3,8 @@
  * own onnxruntime sessions, runs tasks one at a time, and answers every task — a failing task
  * (corrupt image, bad model) answers with an error and the worker keeps serving.
  */
+import fs from 'node:fs';
+import os from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { AppError } from '../../common/errors.ts';
 import { DetectionErrors } from './detection.errors.ts';
@@ -12,7 +14,15 @@ import { openModelSession, type ModelSession } from './model-session.ts';
 import { runModel } from './run-model.ts';
 import type { WorkerRequest, WorkerResponse } from './worker-protocol.ts';
 
-const { models, threads } = workerData as { models: ResolvedModel[]; threads: number };
+const { models, threads, nice } = workerData as { models: ResolvedModel[]; threads: number; nice: number };
+
+// Lower this thread's CPU priority (Linux: nice is per thread, and onnxruntime's intra-op threads,
+// created later from this thread, inherit it), so that on a busy machine ingest and the API win.
+try {
+  if (nice > 0) os.setPriority(Number(fs.readlinkSync('/proc/thread-self').split('/').pop()), nice);
+} catch {
+  // Not Linux, or not permitted: run at normal priority.
+}
 const sessions = new Map<string, Promise<ModelSession>>();
 
 function toInfo(err: unknown): ErrorInfo {
