@@ -23,8 +23,11 @@ import { alarmRoutes } from './routes/alarms/index.ts';
 import { rainModeRoutes } from './routes/rain-mode/index.ts';
 import { sensorTopic } from '../protocol/topics.ts';
 import { DEFAULT_RULES } from '../analytics/sensor-rules/rules.config.ts';
+import { createMediaService, type MediaOptions, type MediaService } from './services/media.service.ts';
+import { mediaRoutes } from './routes/media/index.ts';
 import { startPatrol, type Patrol, type PatrolOptions } from './tasks/patrol.ts';
 import { taskRoutes } from './routes/tasks/index.ts';
+import { airspaceRoutes } from './routes/airspace/index.ts';
 
 /** Options of a hub node. */
 export interface HubOptions {
@@ -45,6 +48,8 @@ export interface HubOptions {
   readingRepo?: Pick<ReadingRepository, 'insertBatch'>;
   /** Period of the sensing clock (offline checks), ms; 0 disables it (tests drive `tick()`). */
   sensingTickMs?: number;
+  /** Drone images: folder and size limit (default `.data/media`, 20 MB). */
+  media?: MediaOptions;
   /** Timings and clock of patrol tasks (scheduler, launches, sortie watch). */
   patrol?: PatrolOptions;
 }
@@ -58,6 +63,8 @@ export interface Hub {
   live: LiveBus;
   sensing: SensingService;
   rollups: RollupMaintainer;
+  /** Drone images (uploads, storage, queries). */
+  media: MediaService;
   /** Patrol tasks: service, planner, jobs and the sortie executor. */
   patrol: Patrol;
   /** Base URL, e.g. `http://127.0.0.1:8080`. */
@@ -128,8 +135,11 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
   });
   await app.register(alarmRoutes, { sensing });
   await app.register(rainModeRoutes, { sensing });
+  const media = createMediaService(opts.pool, services.repos.audit, log, opts.media);
+  await app.register(mediaRoutes, { media, auth: services.auth, maxBytes: media.maxBytes });
   const patrol = await startPatrol(opts.pool, services, live, log, opts.patrol);
   await app.register(taskRoutes, { tasks: patrol.tasks, org: services.workflow.org });
+  await app.register(airspaceRoutes);
   const address = await app.listen({ host: opts.http.host, port: opts.http.port });
   const url = address.replace('[::1]', '127.0.0.1');
   log.info({ url }, 'hub listening');
@@ -141,6 +151,7 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
     live,
     sensing,
     rollups,
+    media,
     patrol,
     url,
     async close() {

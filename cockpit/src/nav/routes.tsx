@@ -1,7 +1,7 @@
 /**
  * Hash routes of the cockpit's views: `#/` big screen (大屏), `#/ops` operator console (指飞),
- * `#/tickets` ticket workbench (工单), `#/m` grid worker's phone view (网格员). A grid worker lands
- * on the phone view.
+ * `#/tickets` ticket workbench (工单), `#/tasks` department portal (任务), `#/m` grid worker's phone view
+ * (网格员). A grid worker lands on the phone view, a department on its tasks.
  */
 import { lazy, useEffect, useState, type ReactNode } from 'react';
 import type { Session } from '../session/session-store.ts';
@@ -11,6 +11,7 @@ export const VIEWS = [
   { route: '', label: '大屏', en: 'Big screen' },
   { route: 'ops', label: '指飞', en: 'Flight ops' },
   { route: 'tickets', label: '工单', en: 'Tickets' },
+  { route: 'tasks', label: '任务', en: 'Patrol tasks' },
   { route: 'm', label: '网格员', en: 'Grid worker' },
 ] as const;
 /** A view's route. */
@@ -42,17 +43,20 @@ export function useHashRoute(): ViewRoute {
 const OpsConsolePage = lazy(() => import('../ops/ops-console-page.tsx'));
 const WorkbenchPage = lazy(() => import('../tickets/workbench-page.tsx'));
 const GridWorkerPage = lazy(() => import('../mobile/grid-worker-page.tsx'));
+const TasksPage = lazy(() => import('../tasks/tasks-page.tsx'));
 
 /** Shows the page of the current route; `bigScreen` is the default view. */
 export function RoutedPage(props: PageProps & { bigScreen: ReactNode }): ReactNode {
   const route = useHashRoute();
   useEffect(() => {
     if (props.session.user.role === 'grid_worker' && window.location.hash === '') window.location.hash = '#/m';
+    if (props.session.user.role === 'department' && window.location.hash === '') window.location.hash = '#/tasks';
   }, [props.session.user.role]);
   const { bigScreen, ...page } = props;
   if (route === 'ops') return <OpsConsolePage {...page} />;
   if (route === 'tickets') return <WorkbenchPage {...page} />;
   if (route === 'm') return <GridWorkerPage {...page} />;
+  if (route === 'tasks') return <TasksPage {...page} />;
   return bigScreen;
 }
 

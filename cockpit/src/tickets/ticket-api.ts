@@ -39,7 +39,8 @@ export interface OrgMe {
 /** The 409 code of a stale `version`: someone else changed the ticket first. */
 export const VERSION_CONFLICT = 'TICKET_VERSION_CONFLICT';
 
-async function call<T>(token: string, method: 'GET' | 'POST', url: string, body?: unknown, signal?: AbortSignal): Promise<ApiOutcome<T>> {
+/** One JSON call to the hub's API with the bearer token; the outcome as a union (also used by the task portal). */
+export async function call<T>(token: string, method: 'GET' | 'POST', url: string, body?: unknown, signal?: AbortSignal): Promise<ApiOutcome<T>> {
   let res: Response;
   try {
     res = await fetch(url, {

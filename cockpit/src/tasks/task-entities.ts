@@ -1,0 +1,136 @@
+/** The portal globe's Cesium entities: airspace zones, docks, the shape being drawn or the task's shape, planned paths and the drone. */
+import {
+  ArcType,
+  Cartesian2,
+  Cartesian3,
+  Color,
+  ConstantPositionProperty,
+  Entity,
+  LabelStyle,
+  PolygonHierarchy,
+  PolylineDashMaterialProperty,
+  VerticalOrigin,
+  type EntityCollection,
+} from 'cesium';
+import type { DockView } from '../../../protocol/dock.schema.ts';
+import type { LonLat, TaskGeometry } from '../../../protocol/plan.schema.ts';
+import type { AirspaceZoneView } from './task-api.ts';
+
+const KEEP_OUT = Color.fromCssColorString('#ff1744');
+const KEEP_IN = Color.fromCssColorString('#69f0ae');
+const SHAPE = Color.fromCssColorString('#ffd740');
+const PATH = Color.fromCssColorString('#40c4ff');
+const DRONE = Color.fromCssColorString('#ffab40');
+const DOCK = Color.fromCssColorString('#b2ff59');
+/** Lines float this high over the ellipsoid so the globe does not hide them, metres. */
+const LINE_LIFT_M = 3;
+
+const at = ([lon, lat]: LonLat, h = LINE_LIFT_M) => Cartesian3.fromDegrees(lon, lat, h);
+const labelStyle = (text: string, color: Color) => ({
+  text,
+  font: '14px "Noto Sans CJK SC", sans-serif',
+  fillColor: color,
+  outlineColor: Color.BLACK,
+  outlineWidth: 3,
+  style: LabelStyle.FILL_AND_OUTLINE,
+  verticalOrigin: VerticalOrigin.BOTTOM,
+  pixelOffset: new Cartesian2(0, -10),
+  disableDepthTestDistance: Number.POSITIVE_INFINITY,
+});
+
+/** A shape (drawn or of a task) as what the globe shows. */
+export interface ShapeSpec {
+  kind: TaskGeometry['kind'];
+  points: LonLat[];
+  /** A polygon is drawn filled once closed; while drawing only its outline shows. */
+  closed: boolean;
+}
+
+/** Owns the portal's entities; each group is replaced when its input changes. */
+export class TaskEntities {
+  private readonly groups = new Map<string, { key: string; entities: Entity[] }>();
+  private drone: Entity | null = null;
+
+  constructor(private readonly collection: EntityCollection) {}
+
+  /** Replaces group `name` when `key` differs from what it was drawn from; true when something changed. */
+  private replace(name: string, key: string, build: () => Entity[]): boolean {
+    const g = this.groups.get(name);
+    if (g?.key === key) return false;
+    for (const e of g?.entities ?? []) this.collection.remove(e);
+    const entities = build().map((e) => this.collection.add(e));
+    this.groups.set(name, { key, entities });
+    return true;
+  }
+
+  /** Keep-out zones in red, keep-in areas as a green dashed outline; returns whether they changed. */
+  zones(zones: AirspaceZoneView[]): boolean {
+    return this.replace('zones', zones.map((z) => z.id).join(','), () =>
+      zones.flatMap((z) => {
+        const ring = z.ring.map((p) => at(p));
+        const outline = new Entity({ polyline: { positions: [...ring, ring[0]!], width: 2, arcType: ArcType.GEODESIC, material: z.kind === 'keep-out' ? KEEP_OUT : new PolylineDashMaterialProperty({ color: KEEP_IN.withAlpha(0.7) }) } });
+        if (z.kind === 'keep-in') return [outline];
+        const lon = z.ring.reduce((s, p) => s + p[0], 0) / z.ring.length;
+        const lat = z.ring.reduce((s, p) => s + p[1], 0) / z.ring.length;
+        return [
+          new Entity({ polygon: { hierarchy: new PolygonHierarchy(z.ring.map((p) => at(p, 0))), material: KEEP_OUT.withAlpha(0.3) } }),
+          outline,
+          new Entity({ position: at([lon, lat], 0), label: labelStyle(`禁飞 ${z.nameZh}`, KEEP_OUT) }),
+        ];
+      }),
+    );
+  }
+
+  /** The docks with their names. */
+  docks(docks: DockView[]): boolean {
+    return this.replace('docks', docks.map((d) => d.sn).join(','), () =>
+      docks.map((d) => new Entity({ position: at([d.lon, d.lat], 0), point: { pixelSize: 10, color: DOCK, outlineColor: Color.BLACK, outlineWidth: 2, disableDepthTestDistance: Number.POSITIVE_INFINITY }, label: labelStyle(d.name, DOCK) })),
+    );
+  }
+
+  /** The task's shape (or the one being drawn). */
+  shape(spec: ShapeSpec | null): boolean {
+    return this.replace('shape', JSON.stringify(spec), () => {
+      if (!spec || spec.points.length === 0) return [];
+      const pts = spec.points.map((p) => at(p));
+      const out: Entity[] = spec.points.map((p) => new Entity({ position: at(p), point: { pixelSize: 8, color: SHAPE, outlineColor: Color.BLACK, outlineWidth: 1, disableDepthTestDistance: Number.POSITIVE_INFINITY } }));
+      if (spec.kind === 'points') return out;
+      const ring = spec.kind === 'polygon' && spec.closed ? [...pts, pts[0]!] : pts;
+      if (ring.length >= 2) out.push(new Entity({ polyline: { positions: ring, width: 3, arcType: ArcType.GEODESIC, material: SHAPE } }));
+      if (spec.kind === 'polygon' && spec.closed && pts.length >= 3) out.push(new Entity({ polygon: { hierarchy: new PolygonHierarchy(spec.points.map((p) => at(p, 0))), material: SHAPE.withAlpha(0.25) } }));
+      return out;
+    });
+  }
+
+  /** The planned flight paths, at their heights. */
+  paths(paths: Array<Array<[number, number, number]>>): boolean {
+    return this.replace('paths', JSON.stringify(paths.map((p) => [p.length, p[0], p.at(-1)])), () =>
+      paths.filter((p) => p.length >= 2).map((p) => new Entity({ polyline: { positions: p.map(([lon, lat, alt]) => Cartesian3.fromDegrees(lon, lat, alt)), width: 2, material: PATH } })),
+    );
+  }
+
+  /** The drone's live position (height above the dock as drawn height); null hides it. */
+  droneAt(pos: { lat: number; lon: number; altRelM: number } | null): boolean {
+    if (!pos) {
+      if (!this.drone) return false;
+      this.collection.remove(this.drone);
+      this.drone = null;
+      return true;
+    }
+    const position = Cartesian3.fromDegrees(pos.lon, pos.lat, Math.max(0, pos.altRelM));
+    if (!this.drone) {
+      this.drone = this.collection.add(new Entity({ position: new ConstantPositionProperty(position), point: { pixelSize: 12, color: DRONE, outlineColor: Color.WHITE, outlineWidth: 2, disableDepthTestDistance: Number.POSITIVE_INFINITY }, label: labelStyle('无人机', DRONE) }));
+    } else {
+      (this.drone.position as ConstantPositionProperty).setValue(position);
+    }
+    return true;
+  }
+
+  /** Removes everything. */
+  clear(): void {
+    for (const g of this.groups.values()) for (const e of g.entities) this.collection.remove(e);
+    this.groups.clear();
+    if (this.drone) this.collection.remove(this.drone);
+    this.drone = null;
+  }
+}
