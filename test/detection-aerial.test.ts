@@ -9,6 +9,7 @@ import { silentLogger } from '../common/logger.ts';
 import { createDetector, type Detector } from '../analytics/detection/detector.ts';
 import { iou } from '../analytics/detection/nms.ts';
 import { projectBox } from '../analytics/detection/projection.ts';
+import { locateDetections } from '../analytics/detection/locate.ts';
 import { AerialScene, loadAerialScene, type PlacedObject } from '../edge/world/aerial/aerial-scene.ts';
 import { nadirPose, renderAerialImage } from '../edge/world/aerial/aerial-render.ts';
 import { groundOffsetM, offsetToGeo } from '../edge/world/aerial/camera-geometry.ts';
@@ -35,6 +36,11 @@ describe('detection on rendered aerial images', () => {
     const best = Math.max(0, ...run.detections.map((d) => iou(d.boxPx, banner!.box)));
     expect(best).toBeGreaterThanOrEqual(0.5);
     expect(run.detections.every((d) => d.eventType === 'illegal_ad')).toBe(true);
+    // Placed on the ground from the pose: the 违规广告 candidate is within a few metres of the banner.
+    const located = locateDetections([run], pose, { eventTypes: ['illegal_ad'] });
+    const nearest = Math.min(...located.map((l) => (l.place ? Math.hypot(groundOffsetM(at, l.place).eastM, groundOffsetM(at, l.place).northM) : Infinity)));
+    expect(nearest).toBeLessThan(3);
+    expect(located[0]).toMatchObject({ modelId: 'ppocr-v4-det', class: 'text', place: { errorM: expect.any(Number) } });
 
     const empty = await renderAerialImage(loadAerialScene(path.join(ROOT, 'data'), { seed: 7, noGeneratedObjects: true }), pose);
     const [none] = await detector.detect(['ppocr-v4-det'], empty.jpeg);
