@@ -9,6 +9,7 @@
 // and go (sharp's advice for worker threads).
 import 'sharp';
 import { AppError } from '../../common/errors.ts';
+import type { Config } from '../../common/config.ts';
 import type { Logger } from '../../common/logger.ts';
 import { DetectionErrors } from './detection.errors.ts';
 import type { Detection, DetectionTiming, ErrorInfo, ModelInfo } from './detection.types.ts';
@@ -65,6 +66,11 @@ export interface Detector {
 }
 
 const fromInfo = (e: ErrorInfo) => new AppError(e.code, e.message, (DetectionErrors as Record<string, { status: number }>)[e.code]?.status ?? 500, e.details);
+
+/** Detector options from the configuration (YZG_MODEL_DIR, YZG_DETECT_WORKERS, YZG_DETECT_THREADS, YZG_DETECT_NICE). */
+export function detectorOptions(config: Pick<Config, 'modelDir' | 'detectWorkers' | 'detectThreads' | 'detectNice'>, log: Logger): DetectorOptions {
+  return { modelDir: config.modelDir, poolSize: config.detectWorkers, threads: config.detectThreads, nice: config.detectNice, log };
+}
 
 /** Reads the model folder and starts the worker pool. */
 export async function createDetector(opts: DetectorOptions): Promise<Detector> {
