@@ -119,6 +119,7 @@ export async function startCentre(
       http: { host: config.httpHost, port: config.httpPort },
       ingest: { batchMax: config.ingestBatchMax, flushMs: config.ingestFlushMs, spillDir: path.join(config.dataDir, 'ingest-spill') },
       cockpitDir: config.cockpitDir,
+      media: { dir: config.mediaDir ?? path.join(config.dataDir, 'media'), maxBytes: config.mediaMaxBytes },
       sensing: {
         rules: { ...DEFAULT_RULES, bandsMm: config.depthBandsMm.split(',').map(Number) as unknown as typeof DEFAULT_RULES.bandsMm },
         normalIntervalS: config.sensorIntervalS,

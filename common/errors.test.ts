@@ -15,8 +15,9 @@ import { TaskErrors } from '../hub/services/task.service.ts';
 import { ScheduleErrors } from '../hub/tasks/task-schedule.ts';
 import { DockErrors } from '../hub/services/dock.service.ts';
 import { FlightErrors } from '../hub/services/flight.service.ts';
+import { MediaErrors } from '../hub/services/media.service.ts';
 
-const catalogues: Record<string, Record<string, ErrorFactory>> = { CommonErrors, AuthErrors, DeviceErrors, WorkflowErrors, RoutingErrors, EventErrors, NotificationErrors, KpiErrors, Open311Errors, SensingErrors, DetectionErrors, PlanErrors, TaskErrors, ScheduleErrors, DockErrors, FlightErrors };
+const catalogues: Record<string, Record<string, ErrorFactory>> = { CommonErrors, AuthErrors, DeviceErrors, WorkflowErrors, RoutingErrors, EventErrors, NotificationErrors, KpiErrors, Open311Errors, SensingErrors, DetectionErrors, PlanErrors, TaskErrors, ScheduleErrors, DockErrors, FlightErrors, MediaErrors };
 
 describe('error catalogues', () => {
   it('give every error a code equal to its name, in UPPER_SNAKE, with an HTTP status and a Chinese message', () => {

@@ -44,11 +44,23 @@ export interface SimAutopilotOptions {
   /** Answer MISSION_COUNT with the legacy MISSION_REQUEST. */
   legacyMissionRequests?: boolean;
   /** Called at each camera trigger of a mission (DO_DIGICAM_CONTROL, IMAGE_START_CAPTURE). */
-  onCameraCapture?: (at: LatLon & { altRelM: number }) => void;
+  onCameraCapture?: (at: CameraCapture) => void;
   /** Physics step period, wall ms. */
   stepMs?: number;
   /** MAVLink 2 signing key: sign everything, ignore frames not signed with it (ArduPilot with signing set up). */
   signingKey?: Buffer;
+}
+
+/** Where the drone was at a camera trigger. */
+export interface CameraCapture extends LatLon {
+  /** Height above home (the dock), metres. */
+  altRelM: number;
+  /** Height above mean sea level, metres. */
+  altAmslM: number;
+  /** Heading of the drone (and the camera), degrees clockwise from north. */
+  headingDeg: number;
+  /** Wall-clock time of the trigger, ms since the epoch. */
+  atMs: number;
 }
 
 /** Telemetry streams: message id → builder. */
@@ -441,7 +453,8 @@ export class SimAutopilot {
 
   private capture(): void {
     this.cameraCaptures += 1;
-    this.opts.onCameraCapture?.({ lat: this.state.lat, lon: this.state.lon, altRelM: this.state.altRelM });
+    const { lat, lon, altRelM, headingDeg } = this.state;
+    this.opts.onCameraCapture?.({ lat, lon, altRelM, altAmslM: this.home.altAmslM + altRelM, headingDeg: ((headingDeg % 360) + 360) % 360, atMs: Date.now() });
   }
 
   // ------------------------------------------------------------------ physics
