@@ -89,7 +89,7 @@ function taskPattern(t: LocalTask, air: PreparedAirspace, from: Xy, findPath: (a
     // Fly the route from whichever end is nearer.
     const pts = dist2(g.points[0]!, from) <= dist2(g.points[g.points.length - 1]!, from) ? g.points : [...g.points].reverse();
     const every = t.req.photoEveryM ?? t.footprint.heightM * (1 - overlap.frontPct / 100);
-    return { points: routePattern(pts, every, findPath, notes), photoSpacingM: every };
+    return { points: routePattern(pts, every, air, findPath, notes), photoSpacingM: every };
   }
   const orbit = { radiusM: t.req.orbitRadiusM ?? DEFAULT_ORBIT.radiusM, photos: t.req.orbitPhotos ?? DEFAULT_ORBIT.photos, startNear: from };
   return { points: orbitPattern(g.points, air, orbit, notes), photoSpacingM: null };

@@ -6,7 +6,7 @@
  */
 import { insideKeepIn, keepOutAt, zoneLabel, type PreparedAirspace } from './airspace.ts';
 import type { Detour } from './avoid.ts';
-import { dist, headingDeg, type Xy } from './geo.ts';
+import { clipSegmentConvex, dist, headingDeg, type Xy } from './geo.ts';
 import { PlanErrors } from './plan-errors.ts';
 
 /** A point of a pattern before the transit legs are added. */
@@ -24,27 +24,49 @@ export interface PatternNotes {
   warnings: string[];
 }
 
-/** Photos every `photoEveryM` along the route, detours around keep-out zones. */
-export function routePattern(points: Xy[], photoEveryM: number, findPath: (a: Xy, b: Xy) => Detour | null, notes: PatternNotes): PatternPoint[] {
+/** Parts `[t0, t1]` of the leg `a→b` outside every keep-out zone's clip margin (parameters 0–1). */
+function clearParts(a: Xy, b: Xy, air: PreparedAirspace): Array<[number, number]> {
+  let parts: Array<[number, number]> = [[0, 1]];
+  for (const k of air.keepOut) {
+    const cut = clipSegmentConvex(a, b, k.clip);
+    if (!cut) continue;
+    parts = parts.flatMap(([p0, p1]): Array<[number, number]> => {
+      if (cut[1] <= p0 || cut[0] >= p1) return [[p0, p1]];
+      const out: Array<[number, number]> = [];
+      if (cut[0] > p0) out.push([p0, cut[0]]);
+      if (cut[1] < p1) out.push([cut[1], p1]);
+      return out;
+    });
+  }
+  return parts;
+}
+
+/** Photos every `photoEveryM` along the route; the parts of a leg in a keep-out zone become a detour without photos. */
+export function routePattern(points: Xy[], photoEveryM: number, air: PreparedAirspace, findPath: (a: Xy, b: Xy) => Detour | null, notes: PatternNotes): PatternPoint[] {
   const out: PatternPoint[] = [];
+  const at = (a: Xy, b: Xy, t: number): Xy => ({ x: a.x + t * (b.x - a.x), y: a.y + t * (b.y - a.y) });
   for (let i = 0; i + 1 < points.length; i++) {
     const a = points[i]!;
     const b = points[i + 1]!;
-    const detour = findPath(a, b);
-    if (!detour) throw PlanErrors.ROUTE_BLOCKED_BY_KEEP_OUT(undefined, { leg: i });
     const heading = headingDeg(a, b);
-    if (detour.avoided.length > 0 || detour.path.length > 2) {
-      for (const z of detour.avoided) notes.avoided.add(zoneLabel(z.zone));
-      out.push({ xy: a, kind: 'photo', headingDeg: heading });
-      for (const c of detour.path.slice(1, -1)) out.push({ xy: c, kind: 'transit' });
-      continue;
-    }
     const len = dist(a, b);
-    const n = Math.max(1, Math.ceil(len / photoEveryM - 1e-9));
-    for (let k = 0; k < n; k++) {
-      const t = k / n;
-      out.push({ xy: { x: a.x + t * (b.x - a.x), y: a.y + t * (b.y - a.y) }, kind: 'photo', headingDeg: heading });
-    }
+    const parts = clearParts(a, b, air);
+    parts.forEach(([t0, t1], j) => {
+      const from = at(a, b, t0);
+      if (j > 0) {
+        // Around the zone between the previous clear part and this one.
+        const prev = out[out.length - 1]!.xy;
+        const detour = findPath(prev, from);
+        if (!detour) throw PlanErrors.ROUTE_BLOCKED_BY_KEEP_OUT(undefined, { leg: i });
+        for (const z of air.keepOut) if (clipSegmentConvex(prev, from, z.clip)) notes.avoided.add(zoneLabel(z.zone));
+        for (const c of detour.path.slice(1, -1)) out.push({ xy: c, kind: 'transit' });
+      }
+      const partM = (t1 - t0) * len;
+      const n = Math.max(1, Math.ceil(partM / photoEveryM - 1e-9));
+      // Photos from the start of the part; the end of the part too when a zone cuts the leg there.
+      const last = j < parts.length - 1 ? n : n - 1;
+      for (let k = 0; k <= last; k++) out.push({ xy: at(a, b, t0 + ((t1 - t0) * k) / n), kind: 'photo', headingDeg: heading });
+    });
   }
   const last = points[points.length - 1]!;
   const prev = points[points.length - 2]!;
