@@ -177,4 +177,16 @@ describe('worker pool', () => {
       await pool.close();
     }
   });
+
+  it('fails a task that runs past its time limit and replaces the worker', async () => {
+    const models = [{ descriptor: descriptor('v8', 'v8.onnx', 'yolov8'), modelPath: path.join(dir, 'v8.onnx'), descriptorPath: path.join(dir, 'v8.json') }];
+    // 1 ms cannot cover starting a worker and loading a model.
+    const pool = createWorkerPool<WorkerRequest, WorkerResponse>({ url: new URL('../analytics/detection/detector.worker.mjs', import.meta.url), size: 1, workerData: { models, threads: 1, nice: 0 }, log: silentLogger(), taskTimeoutMs: 1 });
+    try {
+      await expect(pool.run({ kind: 'check', modelIds: ['v8'] })).rejects.toMatchObject({ code: 'DETECTION_TIMEOUT', statusCode: 504 });
+      expect(pool.stats()).toMatchObject({ size: 1, replaced: 1 });
+    } finally {
+      await pool.close();
+    }
+  });
 });

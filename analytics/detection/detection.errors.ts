@@ -9,6 +9,7 @@ export const DetectionErrors = defineErrors({
   DESCRIPTOR_MISMATCH: { status: 422, message: '模型描述与模型实际输入输出不符 / model descriptor does not match the model\'s inputs/outputs' },
   IMAGE_CORRUPT: { status: 422, message: '图像无法解码 / image cannot be decoded' },
   INFERENCE_FAILED: { status: 500, message: '模型推理失败 / model inference failed' },
+  DETECTION_TIMEOUT: { status: 504, message: '检测超时，工作线程已重启 / detection timed out; the worker was replaced' },
   DETECTOR_WORKER_CRASHED: { status: 503, message: '检测工作线程异常退出，已重启 / detection worker crashed and was replaced' },
   DETECTOR_CLOSED: { status: 503, message: '检测服务已关闭 / detector is closed' },
 });

@@ -29,6 +29,8 @@ export interface DetectorOptions {
   threads: number;
   /** CPU niceness of the worker threads, 0 (normal) … 19 (lowest); Linux only. Default 10. */
   nice?: number;
+  /** A task (one image through its models) running longer fails with DETECTION_TIMEOUT and its worker is replaced, milliseconds. Default 120 s. */
+  taskTimeoutMs?: number;
   log: Logger;
 }
 
@@ -82,6 +84,7 @@ export async function createDetector(opts: DetectorOptions): Promise<Detector> {
     size: Math.max(1, opts.poolSize),
     workerData: { models: registry.models, threads: Math.max(1, opts.threads), nice: opts.nice ?? 10 },
     log,
+    ...(opts.taskTimeoutMs ? { taskTimeoutMs: opts.taskTimeoutMs } : {}),
   });
   const ids = new Set(registry.models.map((m) => m.descriptor.id));
   const known = (modelIds: readonly string[]) => {

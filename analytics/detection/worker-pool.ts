@@ -37,23 +37,30 @@ interface Task<Req, Res> {
 interface Slot<Req, Res> {
   worker: Worker;
   task?: Task<Req, Res>;
+  timer?: NodeJS.Timeout;
+  timedOut?: boolean;
   dead: boolean;
 }
 
-/** Starts `size` workers of the script `url` with `workerData`. */
-export function createWorkerPool<Req, Res>(opts: { url: URL; size: number; workerData: unknown; log: Logger }): WorkerPool<Req, Res> {
+/**
+ * Starts `size` workers of the script `url` with `workerData`. A task running longer than
+ * `taskTimeoutMs` (default 120 s) fails with DETECTION_TIMEOUT and its worker is replaced.
+ */
+export function createWorkerPool<Req, Res>(opts: { url: URL; size: number; workerData: unknown; log: Logger; taskTimeoutMs?: number }): WorkerPool<Req, Res> {
   const queue: Task<Req, Res>[] = [];
   const slots: Slot<Req, Res>[] = [];
   let nextId = 1;
   let closed = false;
   let replaced = 0;
   let done = 0;
+  const timeoutMs = opts.taskTimeoutMs ?? 120_000;
 
   const spawn = (): Slot<Req, Res> => {
     const slot: Slot<Req, Res> = { worker: new Worker(opts.url, { workerData: opts.workerData }), dead: false };
     slot.worker.on('message', (msg: { taskId: number; res: Res }) => {
       const task = slot.task;
       if (!task || task.taskId !== msg.taskId) return;
+      clearTimeout(slot.timer);
       slot.task = undefined;
       done++;
       task.resolve(msg.res);
@@ -62,11 +69,14 @@ export function createWorkerPool<Req, Res>(opts: { url: URL; size: number; worke
     const die = (reason: string) => {
       if (slot.dead) return;
       slot.dead = true;
+      clearTimeout(slot.timer);
       const task = slot.task;
       slot.task = undefined;
       if (task) {
         done++;
-        task.reject(closed ? DetectionErrors.DETECTOR_CLOSED() : DetectionErrors.DETECTOR_WORKER_CRASHED(undefined, { reason }));
+        if (closed) task.reject(DetectionErrors.DETECTOR_CLOSED());
+        else if (slot.timedOut) task.reject(DetectionErrors.DETECTION_TIMEOUT(undefined, { timeoutMs }));
+        else task.reject(DetectionErrors.DETECTOR_WORKER_CRASHED(undefined, { reason }));
       }
       const i = slots.indexOf(slot);
       if (i >= 0) slots.splice(i, 1);
@@ -87,6 +97,10 @@ export function createWorkerPool<Req, Res>(opts: { url: URL; size: number; worke
       const task = queue.shift();
       if (!task) return;
       slot.task = task;
+      slot.timer = setTimeout(() => {
+        slot.timedOut = true;
+        void slot.worker.terminate();
+      }, timeoutMs);
       slot.worker.postMessage({ taskId: task.taskId, req: task.req });
     }
   };
