@@ -78,7 +78,7 @@ const commands: Record<string, Command> = {
       if (!values['no-fleet'] && dockCount > 0) {
         progress(`启动模拟机库 ${dockCount} 座（含模拟无人机）/ starting ${dockCount} simulated docks with their drones (separate process)`);
         const dockCredentials = path.join(path.dirname(centre.credentialsFile), 'dock-credentials.json');
-        dockFleet = spawn(process.execPath, ['--import', 'tsx', CLI_PATH, 'edge', 'dock-fleet', '--credentials', dockCredentials, '--broker', centre.mqttUrl, `--count=${dockCount}`, `--speed=${config.simDockSpeed}`], { stdio: ['ignore', 'inherit', 'inherit'], env: process.env });
+        dockFleet = spawn(process.execPath, ['--import', 'tsx', CLI_PATH, 'edge', 'dock-fleet', '--credentials', dockCredentials, '--broker', centre.mqttUrl, `--count=${dockCount}`, `--speed=${config.simDockSpeed}`, '--hub', centre.hub.url], { stdio: ['ignore', 'inherit', 'inherit'], env: process.env });
         dockFleet.on('exit', (code, signal) => {
           if (code !== 0 && signal === null) log.warn({ code }, 'simulated dock fleet exited');
         });
@@ -209,7 +209,7 @@ const commands: Record<string, Command> = {
     usage:
       'yzg edge sensor --sn SN --secret SECRET [--broker URL] [--interval-ms N] [--modbus-tcp HOST:PORT --mount-height-mm N]\n' +
       '       yzg edge fleet --credentials FILE [--broker URL] [--count N] [--scenario NAME] [--seed N] [--speed N]\n' +
-      '       yzg edge dock-fleet [--credentials FILE] [--broker URL] [--count N] [--speed N]',
+      '       yzg edge dock-fleet [--credentials FILE] [--broker URL] [--count N] [--speed N] [--hub URL (camera uploads; none: no camera)]',
     options: {
       sn: { type: 'string' },
       secret: { type: 'string' },
@@ -222,6 +222,7 @@ const commands: Record<string, Command> = {
       speed: { type: 'string' },
       'modbus-tcp': { type: 'string' },
       'mount-height-mm': { type: 'string' },
+      hub: { type: 'string' },
     },
     async run({ values, positionals, config, log }) {
       const brokerUrl = (values.broker as string | undefined) ?? config.mqttUrl ?? `mqtt://${config.mqttHost}:${config.mqttPort}`;
@@ -275,7 +276,11 @@ const commands: Record<string, Command> = {
         // Simulated docks, each with its simulated drone; --speed speeds up the drones' physics.
         const { runDockFleet } = await import('../edge/dock/dock-fleet.ts');
         const credentialsFile = (values.credentials as string | undefined) ?? path.join(config.dataDir, 'dock-credentials.json');
-        const docks = await runDockFleet({ credentialsFile, brokerUrl, count: values.count ? Number(values.count) : -1, timeScale: values.speed ? Number(values.speed) : 1, log: log.child({ process: 'dock-fleet' }) });
+        const hubUrl = values.hub as string | undefined;
+        const camera = hubUrl
+          ? { hubUrl, spoolDir: path.join(config.dataDir, 'camera-spool'), dataDir: path.join(REPO_ROOT, 'data'), sceneSeed: config.simSeed, weather: { scenario: config.simScenario as never, seed: config.simSeed, speed: config.simSpeed } }
+          : undefined;
+        const docks = await runDockFleet({ credentialsFile, brokerUrl, count: values.count ? Number(values.count) : -1, timeScale: values.speed ? Number(values.speed) : 1, camera, log: log.child({ process: 'dock-fleet' }) });
         out(`simulated dock fleet: ${docks.agents.length} docks with their drones`);
         await stopSignal;
         await docks.stop();

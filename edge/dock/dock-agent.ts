@@ -27,6 +27,7 @@ import { memoryPipe, parseEndpointSpec, tcpClientEndpoint, udpEndpoint, type Byt
 import { mqttTunnelEndpoint } from './mavlink/mqtt-tunnel.endpoint.ts';
 import { SimAutopilot } from './sim-autopilot/sim-autopilot.ts';
 import { distanceM } from './sim-autopilot/geo.ts';
+import { SimCamera, type SimCameraOptions } from './camera/sim-camera.ts';
 
 const serviceV = validator(DockServiceRequest);
 
@@ -66,6 +67,8 @@ export interface DockAgentOptions {
   hmsIntervalMs?: number;
   /** Simulator options (physics speed-up for tests and demos). */
   sim?: { timeScale?: number; ekfReadyAfterS?: number; gcsTimeoutMs?: number };
+  /** The simulated drone's camera: renders the simulated district at each trigger and uploads to the hub. */
+  camera?: Omit<SimCameraOptions, 'sn' | 'secret' | 'log'>;
   log: Logger;
 }
 
@@ -85,6 +88,7 @@ export class DockAgent {
   private currentSortieId: string | undefined;
   private relay: MavlinkRelay | undefined;
   private sim: SimAutopilot | undefined;
+  private cameraUnit: SimCamera | undefined;
   private endpoints: ByteEndpoint[] = [];
   private tunnel: ReturnType<typeof mqttTunnelEndpoint> | undefined;
   private timers: NodeJS.Timeout[] = [];
@@ -112,6 +116,11 @@ export class DockAgent {
   /** The patrol sortie being flown, when the hub started one with `start-task`. */
   get sortieId(): string | undefined {
     return this.currentSortieId;
+  }
+
+  /** The simulated camera, when configured. */
+  get camera(): SimCamera | undefined {
+    return this.cameraUnit;
   }
 
   get currentState(): DockStateName {
@@ -153,6 +162,7 @@ export class DockAgent {
       client.once('error', reject);
     });
 
+    if (this.opts.camera && this.opts.autopilot === 'sim') this.cameraUnit = new SimCamera({ ...this.opts.camera, sn, secret: this.opts.secret, log: this.log }).start();
     const autopilot = await this.autopilotEndpoint();
     const gcs = await this.groundStationEndpoint(client);
     this.relay = new MavlinkRelay(autopilot, gcs);
@@ -179,6 +189,9 @@ export class DockAgent {
       ekfReadyAfterS: this.opts.sim?.ekfReadyAfterS,
       gcsTimeoutMs: this.opts.sim?.gcsTimeoutMs,
       airframe: { windMps: w.windMps, windFromDeg: w.windFromDeg },
+      onCameraCapture: (at) => {
+        this.cameraUnit?.capture(at, this.currentSortieId !== undefined ? { sortieId: this.currentSortieId } : {}).catch(() => undefined);
+      },
     }).start();
     return this.keep(dockSide);
   }
@@ -201,6 +214,7 @@ export class DockAgent {
     clearTimeout(this.lidTimer);
     clearTimeout(this.launchTimer);
     this.sim?.stop();
+    await this.cameraUnit?.stop();
     await Promise.all(this.endpoints.map((e) => e.close().catch(() => undefined)));
     const c = this.client;
     if (c?.connected) {
