@@ -22,7 +22,10 @@ const SHAPE = Color.fromCssColorString('#ffd740');
 const PATH = Color.fromCssColorString('#40c4ff');
 const DRONE = Color.fromCssColorString('#ffab40');
 const DOCK = Color.fromCssColorString('#b2ff59');
-/** Lines float this high over the ellipsoid so the globe does not hide them, metres. */
+/**
+ * Lines float this high over the ellipsoid so the globe does not hide them, metres. Areas get an
+ * explicit height so that Cesium draws them as plain primitives, not ground-clamped ones.
+ */
 const LINE_LIFT_M = 3;
 
 const at = ([lon, lat]: LonLat, h = LINE_LIFT_M) => Cartesian3.fromDegrees(lon, lat, h);
@@ -73,7 +76,7 @@ export class TaskEntities {
         const lon = z.ring.reduce((s, p) => s + p[0], 0) / z.ring.length;
         const lat = z.ring.reduce((s, p) => s + p[1], 0) / z.ring.length;
         return [
-          new Entity({ polygon: { hierarchy: new PolygonHierarchy(z.ring.map((p) => at(p, 0))), material: KEEP_OUT.withAlpha(0.3) } }),
+          new Entity({ polygon: { hierarchy: new PolygonHierarchy(z.ring.map((p) => at(p, 0))), material: KEEP_OUT.withAlpha(0.3), height: 0 } }),
           outline,
           new Entity({ position: at([lon, lat], 0), label: labelStyle(`禁飞 ${z.nameZh}`, KEEP_OUT) }),
         ];
@@ -97,7 +100,7 @@ export class TaskEntities {
       if (spec.kind === 'points') return out;
       const ring = spec.kind === 'polygon' && spec.closed ? [...pts, pts[0]!] : pts;
       if (ring.length >= 2) out.push(new Entity({ polyline: { positions: ring, width: 3, arcType: ArcType.GEODESIC, material: SHAPE } }));
-      if (spec.kind === 'polygon' && spec.closed && pts.length >= 3) out.push(new Entity({ polygon: { hierarchy: new PolygonHierarchy(spec.points.map((p) => at(p, 0))), material: SHAPE.withAlpha(0.25) } }));
+      if (spec.kind === 'polygon' && spec.closed && pts.length >= 3) out.push(new Entity({ polygon: { hierarchy: new PolygonHierarchy(spec.points.map((p) => at(p, 0))), material: SHAPE.withAlpha(0.25), height: 0 } }));
       return out;
     });
   }

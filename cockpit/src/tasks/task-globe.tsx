@@ -85,6 +85,15 @@ function TaskGlobeController({ viewer, zones, docks, shape, paths, drone, focus,
       latest.current.onReady();
     });
     const removeMoveEnd = scene.camera.moveEnd.addEventListener(() => updateTasksHooks({ viewCentre: viewCentre(scene) }));
+    // Entity geometry is built asynchronously and only advances while frames render: keep rendering until it is on screen.
+    const removeTick = viewer.clock.onTick.addEventListener(() => {
+      const ready = viewer.dataSourceDisplay.ready;
+      if (!ready) scene.requestRender();
+      if (tasksHooks().entitiesReady === ready) return;
+      // Once ready, one more frame shows the finished geometry: tests wait for a frame past this one.
+      updateTasksHooks({ entitiesReady: ready, ...(ready ? { changedAtFrame: tasksHooks().framesRendered } : {}) });
+      if (ready) scene.requestRender();
+    });
     const groundAt = (position: Cartesian2): LonLat | null => {
       const hit = scene.camera.pickEllipsoid(position, scene.globe.ellipsoid);
       if (!hit) return null;
@@ -111,6 +120,7 @@ function TaskGlobeController({ viewer, zones, docks, shape, paths, drone, focus,
     return () => {
       removePostRender();
       removeMoveEnd();
+      removeTick();
       clicks.destroy();
       if (!viewer.isDestroyed()) entities.clear();
       updateTasksHooks({ globeReady: false, viewCentre: null, toScreen: null });

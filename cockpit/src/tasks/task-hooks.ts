@@ -11,6 +11,8 @@ export interface TasksHooks {
   framesRendered: number;
   /** Frame count when the drawn entities last changed. */
   changedAtFrame: number;
+  /** False while entity geometry is still being built (not yet on screen). */
+  entitiesReady: boolean;
   /** Ground point at the centre of the globe's canvas after the camera last stopped moving. */
   viewCentre: { lat: number; lon: number } | null;
   /** Points drawn so far in the new-task form, [lon, lat]. */
@@ -33,7 +35,7 @@ declare module '../test-hooks/test-hooks.ts' {
 }
 
 function emptyTasksHooks(): TasksHooks {
-  return { globeReady: false, liveConnected: false, framesRendered: 0, changedAtFrame: 0, viewCentre: null, drawing: [], drawingClosed: false, keepOutZones: 0, openTask: null, toScreen: null };
+  return { globeReady: false, liveConnected: false, framesRendered: 0, changedAtFrame: 0, entitiesReady: false, viewCentre: null, drawing: [], drawingClosed: false, keepOutZones: 0, openTask: null, toScreen: null };
 }
 
 /** The portal's hooks object, created on first use. */

@@ -15,10 +15,14 @@ import { updateTasksHooks } from './task-hooks.ts';
 import type { ShapeSpec } from './task-entities.ts';
 import { TaskList } from './task-list.tsx';
 import { usePortalLive, type PortalLiveMessage } from './task-live.ts';
+// The portal shares the console's header look.
+import '../ops/ops-console.css';
 import './tasks.css';
 
 /** The list is fetched again this often besides live updates, milliseconds. */
 const LIST_REFRESH_MS = 15_000;
+/** The open task is fetched again this often, milliseconds. */
+const DETAIL_REFRESH_MS = 5_000;
 /** Camera distance for drawing near a dock and for looking at a task, metres. */
 const DRAW_RANGE_M = 1_800;
 const TASK_RANGE_M = 3_000;
@@ -93,6 +97,9 @@ export default function TasksPage({ session, onLogout, onSessionExpired }: PageP
     setImages(0);
     setActionError(null);
     void refreshDetail();
+    // Live messages carry progress; a slow poll catches what they do not (approval, planning).
+    const t = setInterval(() => void refreshDetail(), DETAIL_REFRESH_MS);
+    return () => clearInterval(t);
   }, [refreshDetail]);
 
   const onLive = useCallback(

@@ -1,0 +1,206 @@
+/**
+ * The department portal (部门任务需求) in headless Chromium against a real running system: hub
+ * with its ground station, pg-boss patrol jobs, PostgreSQL, broker, and the 市桥 dock agent with
+ * its simulated drone. The water department's user signs in, lands on the portal, draws an area
+ * by clicking its corners on the globe, fills the form and submits; the duty officer approves
+ * (over the API); the user sees the task go to 执行中 with the sortie's progress and the drone
+ * moving, and — when the media API is there — the first thumbnails. Every wait is on state the
+ * portal exposes on `window.__yzg.tasks` or in the DOM.
+ */
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { silentLogger } from '../../common/logger.ts';
+import { DockAgent } from '../../edge/dock/dock-agent.ts';
+import { SimulatedWeatherStation } from '../../edge/dock/weather-station.ts';
+import { distanceM } from '../../edge/dock/sim-autopilot/geo.ts';
+import type { DockView } from '../../protocol/dock.schema.ts';
+import type { TaskView } from '../../protocol/task.schema.ts';
+import { startSystem, type TestSystem } from '../support/system.ts';
+import { RESULTS_DIR, launchBigScreen } from './chromium.ts';
+
+/** Cesium in SwiftShader: ~1 frame/s, 15–30 s to the first tiles, more on shared cores. */
+const GLOBE_TIMEOUT_MS = 150_000;
+const POLL_MS = 250;
+const DOCK_SN = 'DK-SQ-01';
+/** An area of about 150 × 130 m, 400 m north-east of the 市桥 dock, corners as [lon, lat]. */
+const AREA: Array<[number, number]> = [
+  [113.37, 22.95],
+  [113.3715, 22.95],
+  [113.3715, 22.9512],
+  [113.37, 22.9512],
+];
+
+async function until<T>(what: string, fn: () => Promise<T | undefined | false | null> | T | undefined | false | null, timeoutMs = 60_000): Promise<T> {
+  const t0 = Date.now();
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+describe('department portal', { timeout: 240_000 }, () => {
+  let system: TestSystem;
+  let agent: DockAgent;
+  let context: BrowserContext;
+  let page: Page;
+  let userDataDir: string;
+  let dutyToken: string;
+  const pageErrors: string[] = [];
+
+  const screenshot = async (name: string) => {
+    // Let the globe draw what changed last before capturing it.
+    await page
+      .waitForFunction(() => window.__yzg!.tasks!.framesRendered > window.__yzg!.tasks!.changedAtFrame && window.__yzg!.tasks!.entitiesReady, undefined, { timeout: 30_000, polling: POLL_MS })
+      .catch(async (e: Error) => {
+        await page.screenshot({ path: path.join(RESULTS_DIR, `tasks-${name}-timeout.png`) });
+        throw new Error(`${e.message}; portal state: ${await page.evaluate(() => JSON.stringify(window.__yzg?.tasks ?? null))}`);
+      });
+    await page.screenshot({ path: path.join(RESULTS_DIR, `tasks-${name}.png`) });
+  };
+
+  beforeAll(async () => {
+    system = await startSystem({}, { patrol: { tickMs: 300, watchMs: 300, leaseS: 5, launchRetryS: 1, rechargeS: 1 } });
+    const cred = system.centre.seedResult.docks!.find((d) => d.sn === DOCK_SN)!;
+    agent = new DockAgent({
+      sn: cred.sn,
+      secret: cred.secret,
+      brokerUrl: system.mqttUrl,
+      lat: cred.lat,
+      lon: cred.lon,
+      altAmslM: cred.altAmslM,
+      droneSysId: cred.droneSysId,
+      autopilot: 'sim',
+      groundStation: { kind: 'mqtt', flushMs: 20 },
+      weather: new SimulatedWeatherStation({ windMps: 3, windFromDeg: 90, rainMmPerH: 0, temperatureC: 25 }),
+      lidOpenMs: 200,
+      osdIntervalMs: 500,
+      hmsIntervalMs: 1000,
+      sim: { timeScale: 25, ekfReadyAfterS: 1, gcsTimeoutMs: 60_000 },
+      log: silentLogger(),
+    });
+    await agent.start();
+    dutyToken = await system.login('duty');
+    await until('dock ready with its drone linked', async () => {
+      const res = await system.centre.hub.app.inject({ method: 'GET', url: `/api/v1/docks/${DOCK_SN}`, headers: { authorization: `Bearer ${dutyToken}` } });
+      const d = res.json() as DockView;
+      return d.online && d.state === 'idle' && d.droneLinked;
+    });
+
+    await mkdir(RESULTS_DIR, { recursive: true });
+    userDataDir = await mkdtemp(path.join(tmpdir(), 'yzg-chromium-tasks-'));
+    context = await launchBigScreen(userDataDir);
+    page = context.pages()[0] ?? (await context.newPage());
+    page.on('pageerror', (err) => pageErrors.push(err.message));
+    await page.goto(system.httpUrl);
+  }, 120_000);
+
+  afterAll(async () => {
+    await context?.close();
+    await agent?.stop();
+    await system?.stop();
+    if (userDataDir) await rm(userDataDir, { recursive: true, force: true });
+  });
+
+  it('a department user draws an area on the globe, submits it, and follows the approved task flying with its progress and images', { timeout: 230_000 }, async () => {
+    await page.getByLabel('用户名').fill('water');
+    await page.getByLabel('密码').fill(system.demoPassword);
+    await page.getByRole('button', { name: '登录', exact: true }).click();
+    // A department lands on its portal.
+    await page.waitForFunction(() => window.location.hash === '#/tasks', undefined, { timeout: 30_000, polling: POLL_MS });
+    await page
+      .waitForFunction(() => window.__yzg?.tasks?.globeReady === true, undefined, { timeout: GLOBE_TIMEOUT_MS, polling: POLL_MS })
+      .catch(async (e: Error) => {
+        throw new Error(`${e.message}; portal state: ${await page.evaluate(() => JSON.stringify(window.__yzg?.tasks ?? null))}`);
+      });
+    // The keep-out zones (广州南站, the heliport) are on the map.
+    await page.waitForFunction(() => window.__yzg!.tasks!.keepOutZones >= 2, undefined, { timeout: 30_000, polling: POLL_MS });
+
+    await page.getByRole('button', { name: /新建任务/ }).click();
+    // Submitting an empty form says what is missing, next to the form.
+    await page.getByRole('button', { name: '提交任务' }).click();
+    expect(await page.getByRole('alert').textContent()).toContain('请填写任务名称');
+
+    // Jump to the 市桥 dock and draw the area by clicking its corners on the globe.
+    const dock = system.centre.seedResult.docks!.find((d) => d.sn === DOCK_SN)!;
+    await page.getByLabel('定位到机库 / go to dock').selectOption(DOCK_SN);
+    await page.waitForFunction(
+      ({ lat, lon }) => {
+        const c = window.__yzg?.tasks?.viewCentre;
+        return c != null && Math.abs(c.lat - lat) < 0.002 && Math.abs(c.lon - lon) < 0.002;
+      },
+      { lat: dock.lat, lon: dock.lon },
+      { timeout: 60_000, polling: POLL_MS },
+    );
+    for (const [i, [lon, lat]] of AREA.entries()) {
+      const at = await page.evaluate(({ lat, lon }) => window.__yzg!.tasks!.toScreen!(lat, lon), { lat, lon });
+      expect(at, `corner ${i} on screen`).not.toBeNull();
+      await page.mouse.click(at!.x, at!.y);
+      await page.waitForFunction((n) => window.__yzg!.tasks!.drawing.length === n, i + 1, { timeout: 30_000, polling: POLL_MS });
+    }
+    await page.getByRole('button', { name: '完成绘制' }).click();
+    const drawn = await page.evaluate(() => ({ points: window.__yzg!.tasks!.drawing, closed: window.__yzg!.tasks!.drawingClosed }));
+    expect(drawn.closed).toBe(true);
+    // Each clicked corner lands within a few metres of the intended one.
+    for (const [i, [lon, lat]] of AREA.entries()) {
+      const [dlon, dlat] = drawn.points[i]!;
+      expect(distanceM({ lat: dlat, lon: dlon }, { lat, lon }), `corner ${i}`).toBeLessThan(15);
+    }
+    expect(await page.getByTestId('draw-count').textContent()).toContain('已绘制 4 个点');
+
+    await page.getByLabel('任务名称 / Title').fill('市桥河段巡查（浏览器）');
+    await page.getByLabel('任务目的 / Purpose').fill('检查河涌漂浮物与岸线垃圾');
+    await screenshot('drawn');
+    await page.getByRole('button', { name: '提交任务' }).click();
+
+    // The new task opens, waiting for approval.
+    const opened = await page.waitForFunction(() => {
+      const t = window.__yzg?.tasks?.openTask;
+      return t && t.status === 'submitted' ? t.id : false;
+    }, undefined, { timeout: 30_000, polling: POLL_MS });
+    const taskId = (await opened.jsonValue()) as string;
+    const detail = page.locator(`.tp-detail[data-task-id="${taskId}"]`);
+    expect(await detail.locator('.tp-chip').first().textContent()).toBe('待审批');
+    const stored = (await system.centre.hub.app.inject({ method: 'GET', url: `/api/v1/tasks/${taskId}`, headers: { authorization: `Bearer ${dutyToken}` } })).json() as TaskView;
+    expect(stored.geometry.kind).toBe('polygon');
+    expect(stored.altitudeM).toBe(60);
+    expect(stored.orgUnit).toBeTruthy();
+
+    // The duty officer approves; the department sees it fly.
+    const approved = await system.centre.hub.app.inject({ method: 'POST', url: `/api/v1/tasks/${taskId}/decision`, headers: { authorization: `Bearer ${dutyToken}` }, payload: { decision: 'approve' } });
+    expect(approved.statusCode, approved.body).toBe(200);
+    await page.waitForFunction(() => window.__yzg?.tasks?.openTask?.status === 'in-progress', undefined, { timeout: 90_000, polling: POLL_MS });
+    await detail.locator('.tp-chip', { hasText: '执行中' }).first().waitFor({ timeout: 10_000 });
+    // Progress: waypoints reached, the bar filling, the drone on the map.
+    const progress = await page.waitForFunction(
+      () => {
+        const t = window.__yzg?.tasks?.openTask;
+        return t && t.reached >= 2 && t.total > t.reached && t.drone ? t : false;
+      },
+      undefined,
+      { timeout: 90_000, polling: POLL_MS },
+    );
+    const p = (await progress.jsonValue()) as { reached: number; total: number; drone: { lat: number; lon: number } };
+    expect(distanceM(p.drone, { lat: AREA[0]![1], lon: AREA[0]![0] })).toBeLessThan(1500);
+    const bar = detail.locator('.tp-sortie [role="progressbar"]').first();
+    expect(Number(await bar.getAttribute('aria-valuenow'))).toBeGreaterThan(0);
+    expect(await detail.locator('.tp-notes').textContent()).toContain(DOCK_SN);
+
+    // The first images: whenever the hub has filed images under the task, the gallery shows their thumbnails.
+    const filed = async () => {
+      const res = await system.centre.hub.app.inject({ method: 'GET', url: `/api/v1/media?taskId=${taskId}`, headers: { authorization: `Bearer ${dutyToken}` } });
+      return res.statusCode === 200 ? (res.json() as { items: unknown[] }).items.length : 0;
+    };
+    if ((await until('images filed', async () => (await filed()) > 0, 20_000).catch(() => 0)) === 0) {
+      console.warn('department portal: no images filed under the task yet (the dock does not upload its camera images) — thumbnails not checked');
+    } else {
+      await page.waitForFunction(() => [...document.querySelectorAll<HTMLImageElement>('[data-testid="thumbs"] img')].some((img) => img.complete && img.naturalWidth > 0), undefined, { timeout: 60_000, polling: POLL_MS });
+    }
+    await screenshot('flying');
+    expect(pageErrors).toEqual([]);
+  });
+});
