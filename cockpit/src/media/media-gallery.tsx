@@ -16,6 +16,10 @@ export interface MediaGalleryProps {
   select?: (items: MediaView[]) => MediaView[];
   /** Lists again this often while set, milliseconds. */
   refreshMs?: number;
+  /** Lists again whenever this changes (e.g. a task reported progress). */
+  refreshKey?: string;
+  /** `data-testid` of the thumbnail list (tests). */
+  thumbsTestId?: string;
   title?: string;
   subtitle?: string;
   emptyText?: string;
@@ -59,7 +63,7 @@ export function MediaPoseInfo({ m }: { m: MediaView }) {
 }
 
 /** The gallery. */
-export function MediaGallery({ token, query, select, refreshMs, title = '影像', subtitle = 'Media', emptyText = '暂无影像 / no images yet', columns = 4, onItems, onSelect, onUnauthorized }: MediaGalleryProps) {
+export function MediaGallery({ token, query, select, refreshMs, refreshKey, thumbsTestId, title = '影像', subtitle = 'Media', emptyText = '暂无影像 / no images yet', columns = 4, onItems, onSelect, onUnauthorized }: MediaGalleryProps) {
   const [items, setItems] = useState<MediaView[]>([]);
   const [state, setState] = useState<'loading' | 'ok' | 'unavailable'>('loading');
   const [open, setOpen] = useState<MediaView | null>(null);
@@ -89,7 +93,7 @@ export function MediaGallery({ token, query, select, refreshMs, title = '影像'
     });
     return () => ac.abort();
     // `query` is keyed by its string (`key`); callbacks are the caller's to keep stable.
-  }, [token, key, tick]);
+  }, [token, key, tick, refreshKey]);
 
   const show = (m: MediaView | null) => {
     setOpen(m);
@@ -111,7 +115,7 @@ export function MediaGallery({ token, query, select, refreshMs, title = '影像'
       )}
       {state === 'unavailable' && <p className="mg-note">影像服务暂不可用 / media service unavailable</p>}
       {state === 'ok' && items.length === 0 && <p className="mg-note">{emptyText}</p>}
-      <ul className="mg-thumbs" style={{ gridTemplateColumns: `repeat(${columns}, 1fr)` }}>
+      <ul className="mg-thumbs" data-testid={thumbsTestId} style={{ gridTemplateColumns: `repeat(${columns}, 1fr)` }}>
         {items.map((m) => (
           <li key={m.id}>
             <button type="button" className={open?.id === m.id ? 'selected' : ''} onClick={() => show(m)} title={`${time(m.takenAt)} · ${m.pose.lat.toFixed(5)}, ${m.pose.lon.toFixed(5)}`}>
