@@ -90,11 +90,34 @@ export const PlanWaypoint = Type.Object({
   kind: Type.Unsafe<WaypointKind>({ type: 'string', enum: [...WAYPOINT_KINDS] }),
   /** Photo waypoints: the camera's heading, degrees from north. */
   headingDeg: Type.Optional(Type.Number({ minimum: 0, maximum: 360 })),
-  /** Photo waypoints: the tasks whose geometry the photo's ground footprint touches. */
+  /** Photo waypoints: the tasks whose geometry the photos' ground footprints touch. */
   taskIds: Type.Optional(Type.Array(Type.String())),
+  /**
+   * Camera triggered by distance: > 0 = a photo here and one every this many metres until the next
+   * waypoint (DO_SET_CAM_TRIGG_DIST); 0 = stop triggering here.
+   */
+  triggerDistanceM: Type.Optional(Type.Number({ minimum: 0 })),
 });
 /** One waypoint of a sortie. */
 export type PlanWaypoint = Static<typeof PlanWaypoint>;
+
+/** One planned photo. */
+export const PlanPhoto = Type.Object({
+  lat: Type.Number({ minimum: -90, maximum: 90 }),
+  lon: Type.Number({ minimum: -180, maximum: 180 }),
+  altRelM: Type.Number({ minimum: 0, maximum: 120 }),
+  /** Heading of the image's top edge, degrees from north. */
+  headingDeg: Type.Number({ minimum: 0, maximum: 360 }),
+  /** Tasks whose geometry the photo's ground footprint touches. */
+  taskIds: Type.Array(Type.String()),
+});
+/** One planned photo. */
+export type PlanPhoto = Static<typeof PlanPhoto>;
+
+/** How the camera is fired: at each photo waypoint (the drone stops there), or by distance along straight runs. */
+export const CAMERA_TRIGGERS = ['waypoint', 'distance'] as const;
+/** How the camera is fired. */
+export type CameraTrigger = (typeof CAMERA_TRIGGERS)[number];
 
 /** One flight from the dock and back to it. */
 export const PlanSortie = Type.Object({
@@ -107,6 +130,8 @@ export const PlanSortie = Type.Object({
   /** Spacing of photos along coverage lines, metres (null without coverage lines). */
   photoTriggerDistanceM: Type.Union([Type.Number(), Type.Null()]),
   photoCount: Type.Integer({ minimum: 0 }),
+  /** Every planned photo in the order the camera takes it, with the tasks it is filed to. */
+  photos: Type.Array(PlanPhoto),
   /** Horizontal length of the path, dock to dock, metres. */
   lengthM: Type.Number({ minimum: 0 }),
   /** Estimated time from take-off to landing, seconds. */

@@ -1,10 +1,11 @@
 /**
  * The planner's flight-time estimate against real flights: a coverage mission planned for the
- * 市桥 dock and a route the planner reroutes around 广州南站 for the 钟村 dock are uploaded (mission
- * and keep-out/keep-in fence) by the real ground station over loopback UDP to simulated ArduPilots,
- * flown at the same time from take-off to landing, and the simulated seconds each took are
- * compared with the estimate. Physics runs 40× faster than the wall clock ("mock only time"); the
- * time measured is the simulator's physics time, not the wall clock.
+ * 市桥 dock, one flown through with distance triggering for the 东环 dock and a route the planner
+ * reroutes around 广州南站 for the 钟村 dock are uploaded (mission and keep-out/keep-in fence) by
+ * the real ground station over loopback UDP to simulated ArduPilots, flown at the same time from
+ * take-off to landing, and the simulated seconds each took are compared with the estimate.
+ * Physics runs 40× faster than the wall clock ("mock only time"); the time measured is the
+ * simulator's physics time, not the wall clock.
  */
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -107,7 +108,7 @@ function checkFlight(name: string, plan: FlightPlan, sortie: PlanSortie, { flown
 }
 
 describe('planner flight-time estimate against the simulated flight', () => {
-  it('flies a coverage mission and a route rerouted around 广州南站 within 15 % of the estimates, every photo taken, no failsafe', async () => {
+  it('flies coverage missions (photo waypoints; distance triggering) and a route rerouted around 广州南站 within 15 % of the estimates, every photo taken, no failsafe', async () => {
     // A 350 m × 250 m block north-east of the 市桥 dock, 50 m high.
     const area = planTask(
       {
@@ -128,8 +129,26 @@ describe('planner flight-time estimate against the simulated flight', () => {
     expect(route.warnings.join()).toContain('广州南站');
     expect(route.sorties[0]!.waypoints.some((w) => w.kind === 'transit')).toBe(true);
 
-    const [a, r] = await Promise.all([droneOf('DK-SQ-01', 1).then((sim) => fly(sim, 1, area.sorties[0]!)), droneOf('DK-ZC-01', 2).then((sim) => fly(sim, 2, route.sorties[0]!))]);
+    // The same kind of block for the 东环 dock, its lines flown through with distance triggering.
+    const through = planTask(
+      {
+        taskId: 'through',
+        geometry: { kind: 'polygon', coordinates: [[113.395, 22.94], [113.4, 22.94], [113.4, 22.9435], [113.395, 22.9435]] },
+        altitudeM: 60,
+        overlap: { frontPct: 60, sidePct: 50 },
+      },
+      { docks, airspace, cameraTrigger: 'distance' },
+    );
+    expect(through.dockSn).toBe('DK-DH-01');
+    expect(through.sorties[0]!.waypoints.some((w) => (w.triggerDistanceM ?? 0) > 0)).toBe(true);
+
+    const [a, r, t] = await Promise.all([
+      droneOf('DK-SQ-01', 1).then((sim) => fly(sim, 1, area.sorties[0]!)),
+      droneOf('DK-ZC-01', 2).then((sim) => fly(sim, 2, route.sorties[0]!)),
+      droneOf('DK-DH-01', 3).then((sim) => fly(sim, 3, through.sorties[0]!)),
+    ]);
     checkFlight('area', area, area.sorties[0]!, a);
     checkFlight('route', route, route.sorties[0]!, r);
+    checkFlight('area, distance-triggered', through, through.sorties[0]!, t);
   }, 120_000);
 });

@@ -1,7 +1,8 @@
 /**
  * A sortie as the MAVLink mission the ground station uploads (ArduPilot Copter; the ground station
  * puts home at item 0): NAV_TAKEOFF to the first height, an optional DO_CHANGE_SPEED, a
- * NAV_WAYPOINT per waypoint with DO_DIGICAM_CONTROL after each photo, and NAV_RETURN_TO_LAUNCH
+ * NAV_WAYPOINT per waypoint with DO_DIGICAM_CONTROL after each photo (or DO_SET_CAM_TRIGG_DIST
+ * starting and stopping a distance-triggered run), and NAV_RETURN_TO_LAUNCH
  * from above the dock. The airspace becomes fence items: FENCE_POLYGON_VERTEX_EXCLUSION per
  * keep-out vertex and FENCE_POLYGON_VERTEX_INCLUSION per keep-in vertex. Pure.
  */
@@ -16,6 +17,7 @@ export const MAV_CMD = {
   NAV_TAKEOFF: 22,
   DO_CHANGE_SPEED: 178,
   DO_DIGICAM_CONTROL: 203,
+  DO_SET_CAM_TRIGG_DIST: 206,
   FENCE_POLYGON_VERTEX_INCLUSION: 5001,
   FENCE_POLYGON_VERTEX_EXCLUSION: 5002,
 } as const;
@@ -39,8 +41,13 @@ export function sortieMissionItems(sortie: PlanSortie, opts: { speedMps?: number
   if (opts.speedMps) items.push(item(MAV_CMD.DO_CHANGE_SPEED, FRAME_MISSION, { param1: 1, param2: opts.speedMps, param3: -1 }));
   for (const w of sortie.waypoints) {
     items.push(item(MAV_CMD.NAV_WAYPOINT, FRAME_RELATIVE_ALT, { param2: ACCEPT_RADIUS_M, lat: w.lat, lon: w.lon, altM: w.altRelM }));
-    // DO_DIGICAM_CONTROL shoots when param5 (carried in x, as an integer) is 1: x = 1 is lat 1e-7.
-    if (w.kind === 'photo' || w.kind === 'orbit') items.push(item(MAV_CMD.DO_DIGICAM_CONTROL, FRAME_MISSION, { lat: 1e-7 }));
+    if (w.triggerDistanceM !== undefined) {
+      // DO_SET_CAM_TRIGG_DIST: param1 distance (0 stops), param3 1 = one photo at once.
+      items.push(item(MAV_CMD.DO_SET_CAM_TRIGG_DIST, FRAME_MISSION, { param1: w.triggerDistanceM, param3: w.triggerDistanceM > 0 ? 1 : 0 }));
+    } else if (w.kind === 'photo' || w.kind === 'orbit') {
+      // DO_DIGICAM_CONTROL shoots when param5 (carried in x, as an integer) is 1: x = 1 is lat 1e-7.
+      items.push(item(MAV_CMD.DO_DIGICAM_CONTROL, FRAME_MISSION, { lat: 1e-7 }));
+    }
   }
   items.push(item(MAV_CMD.NAV_RETURN_TO_LAUNCH, FRAME_RELATIVE_ALT));
   return items;

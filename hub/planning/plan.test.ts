@@ -42,11 +42,15 @@ function checkSafe(plan: FlightPlan, airspace: Airspace): void {
     }
   }
   for (const [a, b] of legs(plan, frame)) for (const ring of keepOut) expect(legEntersZone(a, b, ring), 'a leg enters a keep-out zone').toBe(false);
+  for (const s of plan.sorties) {
+    expect(s.photos).toHaveLength(s.photoCount);
+    for (const ph of s.photos) for (const ring of keepOut) expect(insideRing(frame.toXy([ph.lon, ph.lat]), ring), 'a photo inside a keep-out zone').toBe(false);
+  }
 }
 
-function planOrRefusal(req: PlanRequest, airspace: Airspace): FlightPlan | null {
+function planOrRefusal(req: PlanRequest, airspace: Airspace, cameraTrigger: 'waypoint' | 'distance' = 'waypoint'): FlightPlan | null {
   try {
-    return planTask(req, { docks: seededDocks, airspace });
+    return planTask(req, { docks: seededDocks, airspace, cameraTrigger });
   } catch (e) {
     expect(e).toBeInstanceOf(AppError);
     expect(ACCEPTABLE_REFUSALS).toContain((e as AppError).code);
@@ -55,13 +59,13 @@ function planOrRefusal(req: PlanRequest, airspace: Airspace): FlightPlan | null 
 }
 
 describe('flight plans (property)', () => {
-  it('never put a waypoint above 120 m, in a keep-out zone or outside Panyu, nor fly a leg through a keep-out zone: areas', () => {
+  it.each(['waypoint', 'distance'] as const)('never put a waypoint above 120 m, in a keep-out zone or outside Panyu, nor fly a leg through a keep-out zone, and cover the area: areas, camera by %s', (cameraTrigger) => {
     let planned = 0;
     fc.assert(
       fc.property(polygonArb(250), fc.double({ min: 30, max: 120, noNaN: true }), keepOutsArb(1200), fc.integer({ min: 1, max: 1e9 }), (ring, altitudeM, zonesAt, seed) => {
         const c = { lon: ring[0]![0], lat: ring[0]![1] };
         const airspace = { zones: [...seededAirspace.zones, ...zonesAt(c)] };
-        const plan = planOrRefusal({ taskId: 'p', geometry: { kind: 'polygon', coordinates: ring }, altitudeM, overlap: { frontPct: 60, sidePct: 40 } }, airspace);
+        const plan = planOrRefusal({ taskId: 'p', geometry: { kind: 'polygon', coordinates: ring }, altitudeM, overlap: { frontPct: 60, sidePct: 40 } }, airspace, cameraTrigger);
         if (!plan) return;
         planned += 1;
         checkSafe(plan, airspace);
@@ -69,7 +73,7 @@ describe('flight plans (property)', () => {
         const frame = new LocalFrame(plan.home);
         const fp = footprintM(altitudeM, DEFAULT_CAMERA);
         const zones = airspace.zones.filter((z) => z.kind === 'keep-out').map((z) => zoneXy(z, frame));
-        const photos = plan.sorties.flatMap((s) => s.waypoints.filter((w) => w.kind === 'photo').map((w) => ({ p: frame.toXy([w.lon, w.lat]), h: w.headingDeg ?? 0 })));
+        const photos = plan.sorties.flatMap((s) => s.photos.map((w) => ({ p: frame.toXy([w.lon, w.lat]), h: w.headingDeg })));
         const clear = (q: Xy) => zones.every((z) => !nearRing(q, z, 50 + fp.widthM + fp.heightM));
         for (const q of pointsInside(ring.slice(0, -1).map((p) => frame.toXy(p)), 60, seed).filter(clear)) {
           expect(photos.some(({ p, h }) => inFootprint(q, p, h, fp))).toBe(true);
@@ -243,6 +247,23 @@ describe('MAVLink mission and fence', () => {
     expect(items.filter((i) => i.command === MAV_CMD.DO_DIGICAM_CONTROL)).toHaveLength(s.photoCount);
     expect(Math.max(...items.map((i) => i.altM))).toBeLessThanOrEqual(120);
     expect(sortieMissionItems(s, { speedMps: 8 })[1]).toMatchObject({ command: MAV_CMD.DO_CHANGE_SPEED, param2: 8 });
+  });
+
+  it('flies coverage lines through with distance triggering when asked: one run per line, fewer waypoints, a shorter flight, the same photos', () => {
+    const c = { lat: 22.95, lon: 113.37 };
+    const geometry: PlanRequest['geometry'] = { kind: 'polygon', coordinates: [offset(c, 0, 0), offset(c, 400, 0), offset(c, 400, 300), offset(c, 0, 300)] };
+    const req: PlanRequest = { taskId: 'd', geometry, altitudeM: 60 };
+    const byWaypoint = planTask(req, { docks: seededDocks, airspace: seededAirspace }).sorties[0]!;
+    const byDistance = planTask(req, { docks: seededDocks, airspace: seededAirspace, cameraTrigger: 'distance' }).sorties[0]!;
+    expect(byDistance.photoCount).toBe(byWaypoint.photoCount);
+    expect(byDistance.waypoints.length).toBeLessThan(byWaypoint.waypoints.length / 2);
+    expect(byDistance.estDurationS).toBeLessThan(byWaypoint.estDurationS * 0.7);
+    const items = sortieMissionItems(byDistance);
+    const triggers = items.filter((i) => i.command === MAV_CMD.DO_SET_CAM_TRIGG_DIST);
+    const starts = triggers.filter((i) => i.param1 > 0);
+    expect(starts.length).toBe(triggers.length / 2); // each run started and stopped
+    expect(starts.every((i) => i.param3 === 1 && i.param1 <= byDistance.photoTriggerDistanceM!)).toBe(true);
+    expect(items.filter((i) => i.command === MAV_CMD.DO_DIGICAM_CONTROL)).toHaveLength(0);
   });
 
   it('turns the airspace into fence polygons: keep-out zones excluded, the operation area included', () => {

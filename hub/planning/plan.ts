@@ -5,7 +5,7 @@
  * same input gives the same plan.
  */
 import { DEFAULT_AIRFRAME, type AirframeParams } from '../../protocol/airframe.ts';
-import { DEFAULT_CAMERA, DEFAULT_OVERLAP, MAX_TRUE_HEIGHT_M, type FlightPlan, type PlanRequest, type PlanSortie } from '../../protocol/plan.schema.ts';
+import { DEFAULT_CAMERA, DEFAULT_OVERLAP, MAX_TRUE_HEIGHT_M, type CameraTrigger, type FlightPlan, type PlanRequest, type PlanSortie } from '../../protocol/plan.schema.ts';
 import { DEFAULT_KEEP_OUT_MARGINS, prepareAirspace, zoneLabel, type Airspace, type KeepOutMargins, type PreparedAirspace } from './airspace.ts';
 import { pathFinder, type Detour } from './avoid.ts';
 import { coveragePattern, footprintM, type Footprint } from './coverage.ts';
@@ -37,6 +37,11 @@ export interface PlanContext {
   airframe?: AirframeParams;
   /** Battery a sortie must land with, percent (default 25). */
   reservePct?: number;
+  /**
+   * How coverage photos are taken: `waypoint` (default) stops at each photo (DO_DIGICAM_CONTROL);
+   * `distance` flies each coverage line through with DO_SET_CAM_TRIGG_DIST (faster).
+   */
+  cameraTrigger?: CameraTrigger;
   limits?: Partial<PlanLimits>;
 }
 
@@ -76,14 +81,15 @@ function centroid(points: Xy[]): Xy {
 }
 
 /** The pattern of one task, starting near `from`. */
-function taskPattern(t: LocalTask, air: PreparedAirspace, from: Xy, findPath: (a: Xy, b: Xy) => Detour | null, notes: PatternNotes): { points: PatternPoint[]; photoSpacingM: number | null } {
+function taskPattern(t: LocalTask, air: PreparedAirspace, from: Xy, findPath: (a: Xy, b: Xy) => Detour | null, notes: PatternNotes, trigger: CameraTrigger): { points: PatternPoint[]; photoSpacingM: number | null } {
   const g = t.geometry;
   const camera = t.req.camera ?? DEFAULT_CAMERA;
   const overlap = t.req.overlap ?? DEFAULT_OVERLAP;
   if (g.kind === 'polygon') {
     const cov = coveragePattern(g.ring, air, { altitudeM: t.req.altitudeM, camera, overlap, startNear: from });
     if (cov.clipped) notes.warnings.push('部分区域位于禁飞区或作业区外，未覆盖 / part of the area lies in a keep-out zone or outside the operation area and is not covered');
-    return { points: cov.runs.flatMap((r) => r.photos.map((xy) => ({ xy, kind: 'photo' as const, headingDeg: r.headingDeg }))), photoSpacingM: cov.photoSpacingM };
+    const points = cov.runs.flatMap((r) => (trigger === 'distance' ? distanceRun(r.photos, r.headingDeg) : null) ?? r.photos.map((xy) => ({ xy, kind: 'photo' as const, headingDeg: r.headingDeg })));
+    return { points, photoSpacingM: cov.photoSpacingM };
   }
   if (g.kind === 'route') {
     // Fly the route from whichever end is nearer.
@@ -93,6 +99,35 @@ function taskPattern(t: LocalTask, air: PreparedAirspace, from: Xy, findPath: (a
   }
   const orbit = { radiusM: t.req.orbitRadiusM ?? DEFAULT_ORBIT.radiusM, photos: t.req.orbitPhotos ?? DEFAULT_ORBIT.photos, startNear: from };
   return { points: orbitPattern(g.points, air, orbit, notes), photoSpacingM: null };
+}
+
+/** The shortest camera run flown with distance triggering, and the smallest trigger distance, metres. */
+const MIN_RUN_M = 20;
+const MIN_TRIGGER_M = 12;
+/**
+ * The last photo of a distance-triggered run is this far before the run's end, metres, so that
+ * the drone (accepting its end waypoint up to 2 m early) surely takes it and takes no extra one.
+ */
+const RUN_END_SLACK_M = 5;
+
+/**
+ * A straight run of photos as two waypoints: its start with distance triggering, its end stopping
+ * it; or null when the run is too short or its photos too close for that.
+ */
+function distanceRun(photos: Xy[], headingDeg: number): PatternPoint[] | null {
+  const a = photos[0];
+  const b = photos[photos.length - 1];
+  if (!a || !b || photos.length < 2) return null;
+  const lengthM = Math.hypot(b.x - a.x, b.y - a.y);
+  const everyM = (lengthM - RUN_END_SLACK_M) / (photos.length - 1);
+  if (lengthM < MIN_RUN_M || everyM < MIN_TRIGGER_M) return null;
+  const ux = (b.x - a.x) / lengthM;
+  const uy = (b.y - a.y) / lengthM;
+  const shots = photos.map((_, k) => ({ x: a.x + ux * everyM * k, y: a.y + uy * everyM * k }));
+  return [
+    { xy: a, kind: 'photo', headingDeg, triggerDistanceM: everyM, photos: shots },
+    { xy: b, kind: 'transit', headingDeg, triggerDistanceM: 0 },
+  ];
 }
 
 function dist2(a: Xy, b: Xy): number {
@@ -127,7 +162,7 @@ export function buildPlan(reqs: PlanRequest[], ctx: PlanContext): BuiltPlan {
     let k = 0;
     for (let i = 1; i < left.length; i++) if (dist2(centroid(reachPoints(left[i]!)), here) < dist2(centroid(reachPoints(left[k]!)), here)) k = i;
     const t = left.splice(k, 1)[0]!;
-    const pat = taskPattern(t, air, here, findPath, notes);
+    const pat = taskPattern(t, air, here, findPath, notes, ctx.cameraTrigger ?? 'waypoint');
     photoSpacingM ??= pat.photoSpacingM;
     for (const p of pat.points) {
       const prev = work[work.length - 1];
@@ -137,7 +172,8 @@ export function buildPlan(reqs: PlanRequest[], ctx: PlanContext): BuiltPlan {
         for (const z of d.avoided) notes.avoided.add(zoneLabel(z.zone));
         for (const c of d.path.slice(1, -1)) work.push({ xy: c, altRelM: t.req.altitudeM, kind: 'transit' });
       }
-      work.push({ xy: p.xy, altRelM: t.req.altitudeM, kind: p.kind, headingDeg: p.headingDeg });
+      const photos = p.photos ?? (p.kind === 'photo' || p.kind === 'orbit' ? [p.xy] : undefined);
+      work.push({ xy: p.xy, altRelM: t.req.altitudeM, kind: p.kind, headingDeg: p.headingDeg, triggerDistanceM: p.triggerDistanceM, photos });
     }
     if (work.length > 0) here = work[work.length - 1]!.xy;
   }
@@ -150,15 +186,24 @@ export function buildPlan(reqs: PlanRequest[], ctx: PlanContext): BuiltPlan {
   const taskIds = reqs.map((r) => r.taskId);
   const planSorties: PlanSortie[] = sorties.map((s, index) => {
     const served = new Set<string>();
+    const photos: PlanSortie['photos'] = [];
     const waypoints = s.points.map((p) => {
       const ll = frame.toLatLon(p.xy);
       const wp: PlanSortie['waypoints'][number] = { lat: ll.lat, lon: ll.lon, altRelM: p.altRelM, kind: p.kind };
-      if (p.kind === 'photo' || p.kind === 'orbit') {
+      if (p.triggerDistanceM !== undefined) wp.triggerDistanceM = p.triggerDistanceM;
+      if (p.photos) {
         const heading = p.headingDeg ?? 0;
         wp.headingDeg = heading;
-        wp.taskIds = tasks.filter((t) => photoServes(p.xy, heading, t.footprint, t.geometry)).map((t) => t.req.taskId);
-        if (wp.taskIds.length === 0 && tasks.length === 1) wp.taskIds = [tasks[0]!.req.taskId];
-        for (const id of wp.taskIds) served.add(id);
+        const ids = new Set<string>();
+        for (const xy of p.photos) {
+          let taskIds = tasks.filter((t) => photoServes(xy, heading, t.footprint, t.geometry)).map((t) => t.req.taskId);
+          if (taskIds.length === 0 && tasks.length === 1) taskIds = [tasks[0]!.req.taskId];
+          const at = frame.toLatLon(xy);
+          photos.push({ lat: at.lat, lon: at.lon, altRelM: p.altRelM, headingDeg: heading, taskIds });
+          for (const id of taskIds) ids.add(id);
+        }
+        wp.taskIds = [...ids];
+        for (const id of ids) served.add(id);
       }
       return wp;
     });
@@ -167,7 +212,8 @@ export function buildPlan(reqs: PlanRequest[], ctx: PlanContext): BuiltPlan {
       taskIds: taskIds.filter((id) => served.has(id)),
       waypoints,
       photoTriggerDistanceM: photoSpacingM,
-      photoCount: waypoints.filter((w) => w.kind === 'photo' || w.kind === 'orbit').length,
+      photoCount: photos.length,
+      photos,
       lengthM: s.estimate.lengthM,
       estDurationS: s.estimate.durationS,
       estBatteryPct: s.estimate.batteryPct,

@@ -15,6 +15,10 @@ export interface PatternPoint {
   kind: 'photo' | 'orbit' | 'transit';
   /** Camera heading at a photo, degrees. */
   headingDeg?: number;
+  /** > 0: a camera run starts here (a photo every this many metres to the next point); 0: it ends here. */
+  triggerDistanceM?: number;
+  /** Photos of the camera run starting here. */
+  photos?: Xy[];
 }
 
 /** What building a pattern had to tell people. */

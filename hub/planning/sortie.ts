@@ -14,6 +14,10 @@ import { PlanErrors } from './plan-errors.ts';
 export interface FlightPoint extends PathPoint {
   kind: WaypointKind;
   headingDeg?: number;
+  /** > 0: photos every this many metres from here to the next point (a run); 0: stop triggering here. */
+  triggerDistanceM?: number;
+  /** Photos this point stands for: the one taken here, or those of the run starting here. */
+  photos?: Xy[];
 }
 
 /** One sortie: its waypoints (ending above the dock) and its estimate. */
@@ -56,20 +60,24 @@ export function assembleSortie(home: Xy, work: FlightPoint[], from: number, to: 
 
 /** Splits the work points (already joined around keep-out zones) into sorties within the battery. */
 export function splitSorties(home: Xy, work: FlightPoint[], opts: SortieOptions): SortiePath[] {
+  // A sortie may end after any point but the start of a camera run (the run ends in the same sortie).
+  const ends = work.flatMap((p, i) => ((p.triggerDistanceM ?? 0) > 0 ? [] : [i]));
   const out: SortiePath[] = [];
   let from = 0;
+  let k = 0;
   while (from < work.length) {
-    const fits = (to: number) => {
-      const s = assembleSortie(home, work, from, to, opts);
+    while (ends[k]! < from) k += 1;
+    const fits = (at: number) => {
+      const s = assembleSortie(home, work, from, ends[at]!, opts);
       return s.estimate.batteryPct <= opts.usablePct ? s : null;
     };
-    let best = fits(from);
+    let best = fits(k);
     if (!best) throw PlanErrors.SORTIE_EXCEEDS_BATTERY(undefined, { workPoint: from });
     // Exponential then binary search for the farthest end that fits.
-    let lo = from;
+    let lo = k;
     let step = 1;
     let hi = -1;
-    while (lo + step < work.length) {
+    while (lo + step < ends.length) {
       const s = fits(lo + step);
       if (!s) {
         hi = lo + step;
@@ -79,7 +87,7 @@ export function splitSorties(home: Xy, work: FlightPoint[], opts: SortieOptions)
       lo += step;
       step *= 2;
     }
-    if (hi < 0) hi = work.length;
+    if (hi < 0) hi = ends.length;
     while (hi - lo > 1) {
       const mid = (lo + hi) >> 1;
       const s = fits(mid);

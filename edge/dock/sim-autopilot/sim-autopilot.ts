@@ -43,7 +43,7 @@ export interface SimAutopilotOptions {
   fenceAltMaxM?: number;
   /** Answer MISSION_COUNT with the legacy MISSION_REQUEST. */
   legacyMissionRequests?: boolean;
-  /** Called at each camera trigger of a mission (DO_DIGICAM_CONTROL, IMAGE_START_CAPTURE). */
+  /** Called at each camera trigger of a mission (DO_DIGICAM_CONTROL, IMAGE_START_CAPTURE, DO_SET_CAM_TRIGG_DIST). */
   onCameraCapture?: (at: CameraCapture) => void;
   /** Physics step period, wall ms. */
   stepMs?: number;
@@ -95,6 +95,7 @@ const MAV_CMD = {
   DO_CHANGE_SPEED: 178,
   DO_REPOSITION: 192,
   DO_DIGICAM_CONTROL: 203,
+  DO_SET_CAM_TRIGG_DIST: 206,
   MISSION_START: 300,
   COMPONENT_ARM_DISARM: 400,
   SET_MESSAGE_INTERVAL: 511,
@@ -160,6 +161,9 @@ export class SimAutopilot {
   private fenceBreached = false;
   private readonly failsafes: string[] = [];
   private cameraCaptures = 0;
+  /** DO_SET_CAM_TRIGG_DIST: a photo every this many metres travelled (0 = off), and the metres since the last. */
+  private camTriggerDistM = 0;
+  private camTravelM = 0;
   private timers: NodeJS.Timeout[] = [];
   private lastHeartbeatMs = 0;
   private lastStepWallMs = Date.now();
@@ -379,6 +383,9 @@ export class SimAutopilot {
       case MAV_CMD.DO_DIGICAM_CONTROL:
         this.capture();
         return this.ack(cmd, MAV_RESULT.ACCEPTED);
+      case MAV_CMD.DO_SET_CAM_TRIGG_DIST:
+        this.setCamTrigger(p[0]!, p[2] === 1);
+        return this.ack(cmd, MAV_RESULT.ACCEPTED);
       default:
         return this.ack(cmd, MAV_RESULT.UNSUPPORTED);
     }
@@ -415,6 +422,7 @@ export class SimAutopilot {
       return MAV_RESULT.DENIED;
     }
     this.armed = false;
+    this.camTriggerDistM = 0;
     this.takeoffAltM = null;
     this.guidedTarget = null;
     this.statusText(force && !this.landed() ? 2 : 6, force && !this.landed() ? 'EMERGENCY STOP: motors off in flight' : 'Disarming motors');
@@ -449,6 +457,13 @@ export class SimAutopilot {
     this.failsafes.push(kind);
     this.statusText(2, text);
     this.enterMode(mode);
+  }
+
+  /** DO_SET_CAM_TRIGG_DIST: param1 distance (0 stops), param3 1 = one photo now. */
+  private setCamTrigger(distM: number, now: boolean): void {
+    this.camTriggerDistM = Number.isFinite(distM) && distM > 0 ? distM : 0;
+    this.camTravelM = 0;
+    if (now) this.capture();
   }
 
   private capture(): void {
@@ -558,6 +573,9 @@ export class SimAutopilot {
         case MAV_CMD.IMAGE_START_CAPTURE:
           this.capture();
           break;
+        case MAV_CMD.DO_SET_CAM_TRIGG_DIST:
+          this.setCamTrigger(it.param1, it.param3 === 1);
+          break;
         default:
           break;
       }
@@ -578,7 +596,15 @@ export class SimAutopilot {
     this.simTimeS += dtS;
     const wasAirborne = !this.landed();
     const t = this.target();
+    const before = this.state;
     this.state = stepKinematics(this.state, t, dtS, this.air);
+    if (this.camTriggerDistM > 0 && this.armed) {
+      this.camTravelM += distanceM(before, this.state);
+      if (this.camTravelM >= this.camTriggerDistM) {
+        this.camTravelM -= this.camTriggerDistM;
+        this.capture();
+      }
+    }
     if (this.takeoffAltM !== null && this.state.altRelM >= this.takeoffAltM - 0.3) {
       this.holdAt = { lat: this.state.lat, lon: this.state.lon, altRelM: this.takeoffAltM };
       this.takeoffAltM = null;
@@ -586,6 +612,7 @@ export class SimAutopilot {
     // ArduPilot disarms automatically after landing.
     if (wasAirborne && this.landed() && this.armed) {
       this.armed = false;
+      this.camTriggerDistM = 0;
       this.statusText(6, 'Land complete, disarming');
       if (this.customMode === COPTER_MODES.RTL || this.customMode === COPTER_MODES.LAND) this.enterMode(COPTER_MODES.LOITER);
     }
