@@ -62,6 +62,8 @@ export class SortieExecutor {
   /** This node's name in leases. */
   readonly owner = `hub-${process.pid}-${crypto.randomBytes(4).toString('hex')}`;
   private readonly watches = new Map<string, Watch>();
+  /** Sorties this node is launching right now (the watcher leaves them alone). */
+  private readonly launching = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
   private ticking = false;
   private readonly leaseS: number;
@@ -91,6 +93,15 @@ export class SortieExecutor {
 
   /** Launches a queued sortie; throws `LaunchDeferred` when it must wait (dock busy, weather, battery). */
   async launch(sortieId: string): Promise<void> {
+    this.launching.add(sortieId);
+    try {
+      await this.launchNow(sortieId);
+    } finally {
+      this.launching.delete(sortieId);
+    }
+  }
+
+  private async launchNow(sortieId: string): Promise<void> {
     const s = await this.o.tasks.findSortie(sortieId);
     if (!s || TERMINAL.includes(s.status)) return;
     if (s.status !== 'queued') return; // already launched: the watcher has it
@@ -184,6 +195,7 @@ export class SortieExecutor {
     try {
       const mine = await this.o.tasks.lease(this.owner, this.leaseS);
       for (const id of mine) {
+        if (this.launching.has(id)) continue;
         const s = await this.o.tasks.findSortie(id);
         if (!s) continue;
         if (!this.watches.has(id)) this.adopt(s);

@@ -71,7 +71,8 @@ export function stepKinematics(s: KinematicState, t: KinematicTarget, dtS: numbe
   }
   const moved = moveNe(s, north * dtS, east * dtS);
   const groundMps = Math.hypot(north, east);
-  const drain = airborne || altRelM > 0 ? (p.hoverDrainPctPerS + p.drainPerMpsPctPerS * (groundMps + p.windMps)) * dtS : 0;
+  // On the ground (a landing may leave a denormal height like 2e-323) the motors draw nothing.
+  const drain = airborne || altRelM > 0.01 ? (p.hoverDrainPctPerS + p.drainPerMpsPctPerS * (groundMps + p.windMps)) * dtS : 0;
   return {
     lat: moved.lat,
     lon: moved.lon,
