@@ -12,12 +12,17 @@ import { availableCommands, type OpsState } from './ops-state.ts';
 import { OpsToasts, outcomeTone, type Toast } from './ops-toasts.tsx';
 import { TelemetryPanel } from './telemetry-panel.tsx';
 import { useOpsState, type LiveCommandMessage } from './use-ops-state.ts';
+import type { MediaView } from '../../../protocol/media.schema.ts';
+import { MediaGallery } from '../media/media-gallery.tsx';
+import { latestFlightOf } from '../media/media-api.ts';
 import './ops-console.css';
 
 /** How long a toast stays, milliseconds. */
 const TOAST_MS = 8_000;
 /** Default flight altitude above the dock, metres. */
 const DEFAULT_ALTITUDE_M = 60;
+/** The media panel lists the selected dock's images again this often, milliseconds. */
+const MEDIA_REFRESH_MS = 5_000;
 
 /** Chinese messages for the hub's refusals. */
 const ERROR_MESSAGES_ZH: Record<string, string> = {
@@ -94,6 +99,8 @@ export default function Page({ session, onLogout, onSessionExpired }: PageProps)
   const [pending, setPending] = useState<DockAction | null>(null);
   const [estopOpen, setEstopOpen] = useState(false);
   const [nowMs, setNowMs] = useState(() => Date.now());
+  const [media, setMedia] = useState<MediaView[]>([]);
+  const [selectedMediaId, setSelectedMediaId] = useState<number | null>(null);
 
   useEffect(() => {
     const timer = setInterval(() => setNowMs(Date.now()), 1000);
@@ -175,7 +182,7 @@ export default function Page({ session, onLogout, onSessionExpired }: PageProps)
         </div>
       </header>
       <main className="ops-stage">
-        <OpsGlobe state={state} selectedSn={selectedSn} focus={focus} target={target} onPick={onPick} />
+        <OpsGlobe state={state} selectedSn={selectedSn} focus={focus} target={target} onPick={onPick} media={media} selectedMediaId={selectedMediaId} />
         {pickMode !== 'none' && (
           <div className="ops-pick-hint" role="status">
             {pickMode === 'launch' ? '起飞' : '飞往'}：点击地图选择目标点<small>Click the map to choose the target</small>
@@ -216,6 +223,21 @@ export default function Page({ session, onLogout, onSessionExpired }: PageProps)
                 onCommand={(action) => void run(action)}
                 onEmergencyStop={() => setEstopOpen(true)}
               />
+              <div className="ops-media">
+                <MediaGallery
+                  token={session.token}
+                  query={{ dockSn: dock.sn, limit: 60 }}
+                  select={latestFlightOf}
+                  refreshMs={MEDIA_REFRESH_MS}
+                  title="影像"
+                  subtitle="Media · 最近一次飞行 latest flight"
+                  emptyText="该机库暂无影像 / no images from this dock yet"
+                  columns={3}
+                  onItems={setMedia}
+                  onSelect={(m) => setSelectedMediaId(m?.id ?? null)}
+                  onUnauthorized={onSessionExpired}
+                />
+              </div>
             </>
           )}
         </aside>

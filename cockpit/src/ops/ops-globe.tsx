@@ -16,6 +16,8 @@ import { showOverview, viewCentre } from '../globe/panyu-view.ts';
 import { opsHooks, updateOpsHooks } from './ops-hooks.ts';
 import { OpsEntities } from './ops-entities.ts';
 import type { OpsState } from './ops-state.ts';
+import type { MediaView } from '../../../protocol/media.schema.ts';
+import { MediaMarkers } from '../media/media-markers.ts';
 
 
 /** Close look at a dock: its whole 7 km coverage, 60° down. */
@@ -32,6 +34,9 @@ export interface OpsGlobeProps {
   target: { lat: number; lon: number } | null;
   /** The map was clicked: the dock whose marker, coverage or drone was hit (or null) and the ground point (degrees, or null off the globe). */
   onPick(sn: string | null, point: { lat: number; lon: number } | null): void;
+  /** Images to mark at their camera positions (the media panel's), and the one opened (its footprint is drawn). */
+  media?: readonly MediaView[];
+  selectedMediaId?: number | null;
 }
 
 /** The globe with its loading indicator. */
@@ -59,8 +64,9 @@ interface ControllerProps extends OpsGlobeProps {
 }
 
 /** Drives the viewer imperatively: camera, readiness, clicks and the entities. */
-function OpsGlobeController({ viewer, state, selectedSn, focus, target, onPick, onReady }: ControllerProps) {
+function OpsGlobeController({ viewer, state, selectedSn, focus, target, onPick, onReady, media, selectedMediaId }: ControllerProps) {
   const entities = useMemo(() => new OpsEntities(viewer.entities), [viewer]);
+  const mediaMarkers = useMemo(() => new MediaMarkers(viewer.entities), [viewer]);
   const callbacks = useRef({ onPick, onReady });
   useLayoutEffect(() => {
     callbacks.current = { onPick, onReady };
@@ -105,6 +111,14 @@ function OpsGlobeController({ viewer, state, selectedSn, focus, target, onPick, 
     }
     updateOpsHooks({ ...entities.readBack(state, JulianDate.now()) });
   }, [viewer, entities, state, selectedSn, target]);
+
+  useEffect(() => {
+    if (viewer.isDestroyed()) return;
+    if (mediaMarkers.sync(media ?? [], selectedMediaId ?? null)) viewer.scene.requestRender();
+  }, [viewer, mediaMarkers, media, selectedMediaId]);
+  useEffect(() => () => {
+    if (!viewer.isDestroyed()) mediaMarkers.clear();
+  }, [viewer, mediaMarkers]);
 
   useEffect(() => {
     if (!focus || viewer.isDestroyed()) return;
