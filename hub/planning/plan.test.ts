@@ -200,6 +200,20 @@ describe('sorties', () => {
   });
 });
 
+describe('mission size', () => {
+  it('splits a sortie whose mission would not fit the autopilot’s storage', () => {
+    const c = { lat: 22.95, lon: 113.37 };
+    const req: PlanRequest = { taskId: 'm', geometry: { kind: 'polygon', coordinates: [offset(c, 0, 0), offset(c, 400, 0), offset(c, 400, 300), offset(c, 0, 300)] }, altitudeM: 60 };
+    const one = planTask(req, { docks: seededDocks, airspace: seededAirspace });
+    expect(one.sorties).toHaveLength(1);
+    const items = sortieMissionItems(one.sorties[0]!).length;
+    const split = planTask(req, { docks: seededDocks, airspace: seededAirspace, maxMissionItems: Math.ceil(items / 2) + 10 });
+    expect(split.sorties.length).toBeGreaterThan(1);
+    for (const s of split.sorties) expect(sortieMissionItems(s).length).toBeLessThanOrEqual(Math.ceil(items / 2) + 10);
+    expect(split.totalPhotos).toBe(one.totalPhotos);
+  });
+});
+
 describe('一飞多采 (merging)', () => {
   const c = { lat: 22.95, lon: 113.37 };
   const box = (e: number, n: number, w: number, h: number): LonLat[] => [offset(c, e, n), offset(c, e + w, n), offset(c, e + w, n + h), offset(c, e, n + h)];

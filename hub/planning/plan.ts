@@ -42,6 +42,8 @@ export interface PlanContext {
    * `distance` flies each coverage line through with DO_SET_CAM_TRIGG_DIST (faster).
    */
   cameraTrigger?: CameraTrigger;
+  /** Most mission items one sortie may upload (default 700). */
+  maxMissionItems?: number;
   limits?: Partial<PlanLimits>;
 }
 
@@ -177,11 +179,11 @@ export function buildPlan(reqs: PlanRequest[], ctx: PlanContext): BuiltPlan {
     }
     if (work.length > 0) here = work[work.length - 1]!.xy;
   }
-  const sorties = splitSorties(home, work, { usablePct: 100 - reservePct, speedMps: reqs[0]?.speedMps, airframe, findPath });
+  const sorties = splitSorties(home, work, { usablePct: 100 - reservePct, speedMps: reqs[0]?.speedMps, airframe, findPath, maxMissionItems: ctx.maxMissionItems });
   const warnings: string[] = [];
   for (const z of notes.avoided) warnings.push(`绕飞禁飞区 ${z} / rerouted around keep-out zone ${z}`);
   warnings.push(...new Set(notes.warnings));
-  if (sorties.length > 1) warnings.push(`单块电池无法完成，分为 ${sorties.length} 个架次 / one battery cannot fly it: split into ${sorties.length} sorties`);
+  if (sorties.length > 1) warnings.push(`单块电池（或单次航线容量）无法完成，分为 ${sorties.length} 个架次 / one battery (or one mission upload) cannot fly it: split into ${sorties.length} sorties`);
 
   const taskIds = reqs.map((r) => r.taskId);
   const planSorties: PlanSortie[] = sorties.map((s, index) => {

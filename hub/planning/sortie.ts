@@ -1,7 +1,8 @@
 /**
  * Splitting a flight into sorties one battery can fly: each sortie takes off from the dock, flies
- * (around keep-out zones) to where the previous one stopped, works as far as the battery allows
- * with the reserve kept for landing, and comes back to the dock. Pure.
+ * (around keep-out zones) to where the previous one stopped, works as far as the battery (with the
+ * reserve kept for landing) and the autopilot's mission storage allow, and comes back to the dock.
+ * Pure.
  */
 import type { WaypointKind } from '../../protocol/plan.schema.ts';
 import { DEFAULT_AIRFRAME, type AirframeParams } from '../../protocol/airframe.ts';
@@ -24,6 +25,8 @@ export interface FlightPoint extends PathPoint {
 export interface SortiePath {
   points: FlightPoint[];
   estimate: SortieEstimate;
+  /** Mission items the sortie uploads (take-off, waypoints, camera commands, RTL). */
+  missionItems: number;
   /** Index range `[from, to]` of the work points flown. */
   from: number;
   to: number;
@@ -36,6 +39,18 @@ export interface SortieOptions {
   speedMps?: number;
   airframe?: AirframeParams;
   findPath: (a: Xy, b: Xy) => Detour | null;
+  /** Most mission items one upload may hold (ArduPilot's storage; default 700). */
+  maxMissionItems?: number;
+}
+
+/** Mission items one sortie may hold by default (ArduPilot on a 4 KB-storage flight controller holds about 720). */
+export const DEFAULT_MAX_MISSION_ITEMS = 700;
+
+/** Mission items of a sortie's points: take-off, speed, RTL, a waypoint each and their camera commands. */
+function missionItemCount(points: FlightPoint[]): number {
+  let n = 3;
+  for (const p of points) n += p.triggerDistanceM !== undefined || p.kind === 'photo' || p.kind === 'orbit' ? 2 : 1;
+  return n;
 }
 
 /** Transit points from `a` to `b` at `altRelM` (the corners of a detour, without the ends). */
@@ -55,7 +70,7 @@ export function assembleSortie(home: Xy, work: FlightPoint[], from: number, to: 
     ...transit(last.xy, home, last.altRelM, opts.findPath),
     { xy: home, altRelM: last.altRelM, kind: 'return' as const },
   ];
-  return { points, estimate: estimateSortie(home, points, opts.speedMps, opts.airframe ?? DEFAULT_AIRFRAME), from, to };
+  return { points, estimate: estimateSortie(home, points, opts.speedMps, opts.airframe ?? DEFAULT_AIRFRAME), missionItems: missionItemCount(points), from, to };
 }
 
 /** Splits the work points (already joined around keep-out zones) into sorties within the battery. */
@@ -69,7 +84,7 @@ export function splitSorties(home: Xy, work: FlightPoint[], opts: SortieOptions)
     while (ends[k]! < from) k += 1;
     const fits = (at: number) => {
       const s = assembleSortie(home, work, from, ends[at]!, opts);
-      return s.estimate.batteryPct <= opts.usablePct ? s : null;
+      return s.estimate.batteryPct <= opts.usablePct && s.missionItems <= (opts.maxMissionItems ?? DEFAULT_MAX_MISSION_ITEMS) ? s : null;
     };
     let best = fits(k);
     if (!best) throw PlanErrors.SORTIE_EXCEEDS_BATTERY(undefined, { workPoint: from });
