@@ -1,11 +1,11 @@
 /**
  * The planner's flight-time estimate against real flights: a coverage mission planned for the
- * 市桥 dock, one flown through with distance triggering for the 东环 dock and a route the planner
- * reroutes around 广州南站 for the 钟村 dock are uploaded (mission and keep-out/keep-in fence) by
- * the real ground station over loopback UDP to simulated ArduPilots, flown at the same time from
- * take-off to landing, and the simulated seconds each took are compared with the estimate.
- * Physics runs 40× faster than the wall clock ("mock only time"); the time measured is the
- * simulator's physics time, not the wall clock.
+ * 市桥 dock, one flown through with distance triggering for the 东环 dock, and a route the planner
+ * reroutes around 广州南站 for the 钟村 dock (by photo waypoints, and flown through) are uploaded
+ * (mission and keep-out/keep-in fence) by the real ground station over loopback UDP to simulated
+ * ArduPilots, flown at the same time from take-off to landing, and the simulated seconds each took
+ * are compared with the estimate. Physics runs 40× faster than the wall clock ("mock only time");
+ * the time measured is the simulator's physics time, not the wall clock.
  */
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -142,13 +142,19 @@ describe('planner flight-time estimate against the simulated flight', () => {
     expect(through.dockSn).toBe('DK-DH-01');
     expect(through.sorties[0]!.waypoints.some((w) => (w.triggerDistanceM ?? 0) > 0)).toBe(true);
 
-    const [a, r, t] = await Promise.all([
+    // The same route flown through with distance triggering, by a second drone of the 钟村 dock.
+    const routeThrough = planTask({ taskId: 'route-through', geometry: { kind: 'route', coordinates: [[113.255, 22.9886], [113.285, 22.9886]] }, altitudeM: 80, photoEveryM: 150 }, { docks, airspace, cameraTrigger: 'distance' });
+    expect(routeThrough.sorties[0]!.estDurationS).toBeLessThan(route.sorties[0]!.estDurationS);
+
+    const [a, r, t, rt] = await Promise.all([
       droneOf('DK-SQ-01', 1).then((sim) => fly(sim, 1, area.sorties[0]!)),
       droneOf('DK-ZC-01', 2).then((sim) => fly(sim, 2, route.sorties[0]!)),
       droneOf('DK-DH-01', 3).then((sim) => fly(sim, 3, through.sorties[0]!)),
+      droneOf('DK-ZC-01', 4).then((sim) => fly(sim, 4, routeThrough.sorties[0]!)),
     ]);
     checkFlight('area', area, area.sorties[0]!, a);
     checkFlight('route', route, route.sorties[0]!, r);
     checkFlight('area, distance-triggered', through, through.sorties[0]!, t);
+    checkFlight('route, distance-triggered', routeThrough, routeThrough.sorties[0]!, rt);
   }, 120_000);
 });

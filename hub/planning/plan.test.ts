@@ -84,13 +84,13 @@ describe('flight plans (property)', () => {
     expect(planned).toBeGreaterThan(25);
   });
 
-  it('… routes', () => {
+  it.each(['waypoint', 'distance'] as const)('… routes, camera by %s', (cameraTrigger) => {
     let planned = 0;
     fc.assert(
       fc.property(routeArb, fc.double({ min: 20, max: 120, noNaN: true }), keepOutsArb(1500), (route, altitudeM, zonesAt) => {
         const c = { lon: route[0]![0], lat: route[0]![1] };
         const airspace = { zones: [...seededAirspace.zones, ...zonesAt(c)] };
-        const plan = planOrRefusal({ taskId: 'r', geometry: { kind: 'route', coordinates: route }, altitudeM, photoEveryM: 50 }, airspace);
+        const plan = planOrRefusal({ taskId: 'r', geometry: { kind: 'route', coordinates: route }, altitudeM, photoEveryM: 50 }, airspace, cameraTrigger);
         if (!plan) return;
         planned += 1;
         checkSafe(plan, airspace);

@@ -11,7 +11,7 @@ import { pathFinder, type Detour } from './avoid.ts';
 import { coveragePattern, footprintM, type Footprint } from './coverage.ts';
 import { chooseDock, DEFAULT_DOCK_LIMITS, type DockCandidate, type DockChoiceLimits } from './dock-choice.ts';
 import { LocalFrame, type Xy } from './geo.ts';
-import { orbitPattern, routePattern, type PatternNotes, type PatternPoint } from './route.ts';
+import { distanceRun, orbitPattern, routePattern, type PatternNotes, type PatternPoint } from './route.ts';
 import { PlanErrors } from './plan-errors.ts';
 import { photoServes } from './serves.ts';
 import { splitSorties, type FlightPoint, type SortiePath } from './sortie.ts';
@@ -97,39 +97,10 @@ function taskPattern(t: LocalTask, air: PreparedAirspace, from: Xy, findPath: (a
     // Fly the route from whichever end is nearer.
     const pts = dist2(g.points[0]!, from) <= dist2(g.points[g.points.length - 1]!, from) ? g.points : [...g.points].reverse();
     const every = t.req.photoEveryM ?? t.footprint.heightM * (1 - overlap.frontPct / 100);
-    return { points: routePattern(pts, every, air, findPath, notes), photoSpacingM: every };
+    return { points: routePattern(pts, every, air, findPath, notes, trigger), photoSpacingM: every };
   }
   const orbit = { radiusM: t.req.orbitRadiusM ?? DEFAULT_ORBIT.radiusM, photos: t.req.orbitPhotos ?? DEFAULT_ORBIT.photos, startNear: from };
   return { points: orbitPattern(g.points, air, orbit, notes), photoSpacingM: null };
-}
-
-/** The shortest camera run flown with distance triggering, and the smallest trigger distance, metres. */
-const MIN_RUN_M = 20;
-const MIN_TRIGGER_M = 12;
-/**
- * The last photo of a distance-triggered run is this far before the run's end, metres, so that
- * the drone (accepting its end waypoint up to 2 m early) surely takes it and takes no extra one.
- */
-const RUN_END_SLACK_M = 5;
-
-/**
- * A straight run of photos as two waypoints: its start with distance triggering, its end stopping
- * it; or null when the run is too short or its photos too close for that.
- */
-function distanceRun(photos: Xy[], headingDeg: number): PatternPoint[] | null {
-  const a = photos[0];
-  const b = photos[photos.length - 1];
-  if (!a || !b || photos.length < 2) return null;
-  const lengthM = Math.hypot(b.x - a.x, b.y - a.y);
-  const everyM = (lengthM - RUN_END_SLACK_M) / (photos.length - 1);
-  if (lengthM < MIN_RUN_M || everyM < MIN_TRIGGER_M) return null;
-  const ux = (b.x - a.x) / lengthM;
-  const uy = (b.y - a.y) / lengthM;
-  const shots = photos.map((_, k) => ({ x: a.x + ux * everyM * k, y: a.y + uy * everyM * k }));
-  return [
-    { xy: a, kind: 'photo', headingDeg, triggerDistanceM: everyM, photos: shots },
-    { xy: b, kind: 'transit', headingDeg, triggerDistanceM: 0 },
-  ];
 }
 
 function dist2(a: Xy, b: Xy): number {

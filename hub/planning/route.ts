@@ -1,10 +1,12 @@
 /**
  * Route following and points of interest. A route is densified with a photo every N metres along
- * each leg; a leg that would cross a keep-out zone becomes a detour without photos. Each point of
+ * each leg (at photo waypoints, or as one distance-triggered camera run per straight part); the
+ * part of a leg that would cross a keep-out zone becomes a detour without photos. Each point of
  * interest is orbited at a radius with photos facing it; orbit points in a keep-out margin or
  * outside the keep-in area are left out. Pure.
  */
 import { insideKeepIn, keepOutAt, zoneLabel, type PreparedAirspace } from './airspace.ts';
+import type { CameraTrigger } from '../../protocol/plan.schema.ts';
 import type { Detour } from './avoid.ts';
 import { clipSegmentConvex, dist, headingDeg, type Xy } from './geo.ts';
 import { PlanErrors } from './plan-errors.ts';
@@ -28,6 +30,35 @@ export interface PatternNotes {
   warnings: string[];
 }
 
+/** The shortest camera run flown with distance triggering, and the smallest trigger distance, metres. */
+const MIN_RUN_M = 20;
+const MIN_TRIGGER_M = 12;
+/**
+ * The last photo of a distance-triggered run is this far before the run's end, metres, so that
+ * the drone (accepting its end waypoint up to 2 m early) surely takes it and takes no extra one.
+ */
+const RUN_END_SLACK_M = 5;
+
+/**
+ * A straight run of photos as two waypoints: its start with distance triggering, its end stopping
+ * it; or null when the run is too short or its photos too close for that.
+ */
+export function distanceRun(photos: Xy[], headingDeg: number): PatternPoint[] | null {
+  const a = photos[0];
+  const b = photos[photos.length - 1];
+  if (!a || !b || photos.length < 2) return null;
+  const lengthM = Math.hypot(b.x - a.x, b.y - a.y);
+  const everyM = (lengthM - RUN_END_SLACK_M) / (photos.length - 1);
+  if (lengthM < MIN_RUN_M || everyM < MIN_TRIGGER_M) return null;
+  const ux = (b.x - a.x) / lengthM;
+  const uy = (b.y - a.y) / lengthM;
+  const shots = photos.map((_, k) => ({ x: a.x + ux * everyM * k, y: a.y + uy * everyM * k }));
+  return [
+    { xy: a, kind: 'photo', headingDeg, triggerDistanceM: everyM, photos: shots },
+    { xy: b, kind: 'transit', headingDeg, triggerDistanceM: 0 },
+  ];
+}
+
 /** Parts `[t0, t1]` of the leg `a→b` outside every keep-out zone's clip margin (parameters 0–1). */
 function clearParts(a: Xy, b: Xy, air: PreparedAirspace): Array<[number, number]> {
   let parts: Array<[number, number]> = [[0, 1]];
@@ -46,7 +77,14 @@ function clearParts(a: Xy, b: Xy, air: PreparedAirspace): Array<[number, number]
 }
 
 /** Photos every `photoEveryM` along the route; the parts of a leg in a keep-out zone become a detour without photos. */
-export function routePattern(points: Xy[], photoEveryM: number, air: PreparedAirspace, findPath: (a: Xy, b: Xy) => Detour | null, notes: PatternNotes): PatternPoint[] {
+export function routePattern(
+  points: Xy[],
+  photoEveryM: number,
+  air: PreparedAirspace,
+  findPath: (a: Xy, b: Xy) => Detour | null,
+  notes: PatternNotes,
+  trigger: CameraTrigger = 'waypoint',
+): PatternPoint[] {
   const out: PatternPoint[] = [];
   const at = (a: Xy, b: Xy, t: number): Xy => ({ x: a.x + t * (b.x - a.x), y: a.y + t * (b.y - a.y) });
   for (let i = 0; i + 1 < points.length; i++) {
@@ -67,6 +105,12 @@ export function routePattern(points: Xy[], photoEveryM: number, air: PreparedAir
       }
       const partM = (t1 - t0) * len;
       const n = Math.max(1, Math.ceil(partM / photoEveryM - 1e-9));
+      // Distance triggering: the clear part is one camera run, flown through.
+      const run = trigger === 'distance' ? distanceRun(Array.from({ length: n + 1 }, (_, k) => at(a, b, t0 + ((t1 - t0) * k) / n)), heading) : null;
+      if (run) {
+        out.push(...run);
+        return;
+      }
       // Photos from the start of the part; the end of the part too when a zone cuts the leg there.
       const last = j < parts.length - 1 ? n : n - 1;
       for (let k = 0; k <= last; k++) out.push({ xy: at(a, b, t0 + ((t1 - t0) * k) / n), kind: 'photo', headingDeg: heading });
@@ -74,7 +118,8 @@ export function routePattern(points: Xy[], photoEveryM: number, air: PreparedAir
   }
   const last = points[points.length - 1]!;
   const prev = points[points.length - 2]!;
-  out.push({ xy: last, kind: 'photo', headingDeg: headingDeg(prev, last) });
+  // The last run already photographed the end (a distance run stops there).
+  if (out[out.length - 1]?.triggerDistanceM !== 0) out.push({ xy: last, kind: 'photo', headingDeg: headingDeg(prev, last) });
   return out;
 }
 
