@@ -43,7 +43,7 @@ async function until<T>(what: string, fn: () => Promise<T | undefined | false | 
   }
 }
 
-describe('department portal', { timeout: 240_000 }, () => {
+describe('department portal', { timeout: 300_000 }, () => {
   let system: TestSystem;
   let agent: DockAgent;
   let context: BrowserContext;
@@ -53,9 +53,9 @@ describe('department portal', { timeout: 240_000 }, () => {
   const pageErrors: string[] = [];
 
   const screenshot = async (name: string) => {
-    // Let the globe draw what changed last before capturing it.
+    // Let the globe draw what changed last (a few frames: glyphs and geometry load over frames) before capturing it.
     await page
-      .waitForFunction(() => window.__yzg!.tasks!.framesRendered > window.__yzg!.tasks!.changedAtFrame && window.__yzg!.tasks!.entitiesReady, undefined, { timeout: 30_000, polling: POLL_MS })
+      .waitForFunction(() => window.__yzg!.tasks!.framesRendered > window.__yzg!.tasks!.changedAtFrame + 2 && window.__yzg!.tasks!.entitiesReady, undefined, { timeout: 30_000, polling: POLL_MS })
       .catch(async (e: Error) => {
         await page.screenshot({ path: path.join(RESULTS_DIR, `tasks-${name}-timeout.png`) });
         throw new Error(`${e.message}; portal state: ${await page.evaluate(() => JSON.stringify(window.__yzg?.tasks ?? null))}`);
@@ -106,7 +106,9 @@ describe('department portal', { timeout: 240_000 }, () => {
     if (userDataDir) await rm(userDataDir, { recursive: true, force: true });
   });
 
-  it('a department user draws an area on the globe, submits it, and follows the approved task flying with its progress and images', { timeout: 230_000 }, async () => {
+  it('a department user draws an area on the globe, submits it, and follows the approved task flying with its progress and images', { timeout: 290_000 }, async () => {
+    const t0 = Date.now();
+    const stage = (what: string) => console.log(`department portal: ${what} after ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     await page.getByLabel('用户名').fill('water');
     await page.getByLabel('密码').fill(system.demoPassword);
     await page.getByRole('button', { name: '登录', exact: true }).click();
@@ -120,6 +122,7 @@ describe('department portal', { timeout: 240_000 }, () => {
     // The keep-out zones (广州南站, the heliport) are on the map.
     await page.waitForFunction(() => window.__yzg!.tasks!.keepOutZones >= 2, undefined, { timeout: 30_000, polling: POLL_MS });
 
+    stage('globe ready');
     await page.getByRole('button', { name: /新建任务/ }).click();
     // Submitting an empty form says what is missing, next to the form.
     await page.getByRole('button', { name: '提交任务' }).click();
@@ -142,6 +145,7 @@ describe('department portal', { timeout: 240_000 }, () => {
       await page.mouse.click(at!.x, at!.y);
       await page.waitForFunction((n) => window.__yzg!.tasks!.drawing.length === n, i + 1, { timeout: 30_000, polling: POLL_MS });
     }
+    stage('area drawn');
     await page.getByRole('button', { name: '完成绘制' }).click();
     const drawn = await page.evaluate(() => ({ points: window.__yzg!.tasks!.drawing, closed: window.__yzg!.tasks!.drawingClosed }));
     expect(drawn.closed).toBe(true);
@@ -173,6 +177,7 @@ describe('department portal', { timeout: 240_000 }, () => {
     // The duty officer approves; the department sees it fly.
     const approved = await system.centre.hub.app.inject({ method: 'POST', url: `/api/v1/tasks/${taskId}/decision`, headers: { authorization: `Bearer ${dutyToken}` }, payload: { decision: 'approve' } });
     expect(approved.statusCode, approved.body).toBe(200);
+    stage('approved');
     await page.waitForFunction(() => window.__yzg?.tasks?.openTask?.status === 'in-progress', undefined, { timeout: 90_000, polling: POLL_MS });
     await detail.locator('.tp-chip', { hasText: '执行中' }).first().waitFor({ timeout: 10_000 });
     // Progress: waypoints reached, the bar filling, the drone on the map.
@@ -189,18 +194,23 @@ describe('department portal', { timeout: 240_000 }, () => {
     const bar = detail.locator('.tp-sortie [role="progressbar"]').first();
     expect(Number(await bar.getAttribute('aria-valuenow'))).toBeGreaterThan(0);
     expect(await detail.locator('.tp-notes').textContent()).toContain(DOCK_SN);
+    await screenshot('progress');
+    stage('progress seen');
 
-    // The first images: whenever the hub has filed images under the task, the gallery shows their thumbnails.
+    // The first images: whenever the hub has filed images under the task by the end of its flight, the gallery shows their thumbnails.
     const filed = async () => {
       const res = await system.centre.hub.app.inject({ method: 'GET', url: `/api/v1/media?taskId=${taskId}`, headers: { authorization: `Bearer ${dutyToken}` } });
-      return res.statusCode === 200 ? (res.json() as { items: unknown[] }).items.length : 0;
+      const images = res.statusCode === 200 ? (res.json() as { items: unknown[] }).items.length : 0;
+      const task = (await system.centre.hub.app.inject({ method: 'GET', url: `/api/v1/tasks/${taskId}`, headers: { authorization: `Bearer ${dutyToken}` } })).json() as TaskView;
+      return images > 0 || task.status !== 'in-progress' ? { images } : null;
     };
-    if ((await until('images filed', async () => (await filed()) > 0, 20_000).catch(() => 0)) === 0) {
+    if ((await until('images filed or the flight over', filed, 90_000)).images === 0) {
       console.warn('department portal: no images filed under the task yet (the dock does not upload its camera images) — thumbnails not checked');
     } else {
       await page.waitForFunction(() => [...document.querySelectorAll<HTMLImageElement>('[data-testid="thumbs"] img')].some((img) => img.complete && img.naturalWidth > 0), undefined, { timeout: 60_000, polling: POLL_MS });
     }
-    await screenshot('flying');
+    await screenshot('images');
+    stage('done');
     expect(pageErrors).toEqual([]);
   });
 });

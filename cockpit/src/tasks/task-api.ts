@@ -2,9 +2,14 @@
 import type { DockView } from '../../../protocol/dock.schema.ts';
 import type { MediaListReply, MediaView } from '../../../protocol/media.schema.ts';
 import type { CreateTaskBody, TaskControlBody, TaskDecisionBody, TaskView } from '../../../protocol/task.schema.ts';
-import { call, type ApiOutcome } from '../tickets/ticket-api.ts';
+import { call as callOnce, type ApiOutcome } from '../tickets/ticket-api.ts';
 
 export type { ApiOutcome };
+
+/** One call; a request aborted while its body is read (the view changed) is an outcome, not a rejection. */
+function call<T>(token: string, method: 'GET' | 'POST', url: string, body?: unknown, signal?: AbortSignal): Promise<ApiOutcome<T>> {
+  return callOnce<T>(token, method, url, body, signal).catch((): ApiOutcome<T> => ({ kind: 'unreachable' }));
+}
 
 /** One airspace zone as `GET /api/v1/airspace` returns it. */
 export interface AirspaceZoneView {

@@ -3,6 +3,7 @@ import {
   ArcType,
   Cartesian2,
   Cartesian3,
+  CallbackProperty,
   Color,
   ConstantPositionProperty,
   Entity,
@@ -53,6 +54,9 @@ export interface ShapeSpec {
 export class TaskEntities {
   private readonly groups = new Map<string, { key: string; entities: Entity[] }>();
   private drone: Entity | null = null;
+  private shapeNow: ShapeSpec | null = null;
+  private shapeLine: Entity | null = null;
+  private shapeFill: Entity | null = null;
 
   constructor(private readonly collection: EntityCollection) {}
 
@@ -91,24 +95,58 @@ export class TaskEntities {
     );
   }
 
-  /** The task's shape (or the one being drawn). */
+  /**
+   * The task's shape (or the one being drawn). Its outline and fill are drawn through callbacks,
+   * so that each click shows at once (static geometry is rebuilt asynchronously, frames later).
+   */
   shape(spec: ShapeSpec | null): boolean {
-    return this.replace('shape', JSON.stringify(spec), () => {
-      if (!spec || spec.points.length === 0) return [];
-      const pts = spec.points.map((p) => at(p));
-      const out: Entity[] = spec.points.map((p) => new Entity({ position: at(p), point: { pixelSize: 8, color: SHAPE, outlineColor: Color.BLACK, outlineWidth: 1, disableDepthTestDistance: Number.POSITIVE_INFINITY } }));
-      if (spec.kind === 'points') return out;
-      const ring = spec.kind === 'polygon' && spec.closed ? [...pts, pts[0]!] : pts;
-      if (ring.length >= 2) out.push(new Entity({ polyline: { positions: ring, width: 3, arcType: ArcType.GEODESIC, material: SHAPE } }));
-      if (spec.kind === 'polygon' && spec.closed && pts.length >= 3) out.push(new Entity({ polygon: { hierarchy: new PolygonHierarchy(spec.points.map((p) => at(p, 0))), material: SHAPE.withAlpha(0.25), height: 0 } }));
-      return out;
-    });
+    this.shapeNow = spec;
+    if (!this.shapeLine) {
+      this.shapeLine = this.collection.add(
+        new Entity({
+          polyline: { positions: new CallbackProperty(() => this.shapeRing(), false), width: 3, arcType: ArcType.GEODESIC, material: SHAPE },
+        }),
+      );
+      this.shapeFill = this.collection.add(
+        new Entity({
+          polygon: {
+            hierarchy: new CallbackProperty(() => new PolygonHierarchy(this.filledPoints().map((p) => at(p, 0))), false),
+            show: new CallbackProperty(() => this.filledPoints().length >= 3, false),
+            material: SHAPE.withAlpha(0.25),
+            height: 0,
+          },
+        }),
+      );
+    }
+    return this.replace('shape', JSON.stringify(spec), () =>
+      (spec?.points ?? []).map((p) => new Entity({ position: at(p), point: { pixelSize: 8, color: SHAPE, outlineColor: Color.BLACK, outlineWidth: 1, disableDepthTestDistance: Number.POSITIVE_INFINITY } })),
+    );
+  }
+
+  /** Outline of the current shape: the route or polygon ring (closed once finished); nothing for points. */
+  private shapeRing(): Cartesian3[] {
+    const spec = this.shapeNow;
+    if (!spec || spec.kind === 'points' || spec.points.length < 2) return [];
+    const pts = spec.points.map((p) => at(p));
+    return spec.kind === 'polygon' && spec.closed ? [...pts, pts[0]!] : pts;
+  }
+
+  /** Corners of the current shape when it is a finished polygon. */
+  private filledPoints(): LonLat[] {
+    const spec = this.shapeNow;
+    return spec?.kind === 'polygon' && spec.closed ? spec.points : [];
   }
 
   /** The planned flight paths, at their heights. */
   paths(paths: Array<Array<[number, number, number]>>): boolean {
     return this.replace('paths', JSON.stringify(paths.map((p) => [p.length, p[0], p.at(-1)])), () =>
-      paths.filter((p) => p.length >= 2).map((p) => new Entity({ polyline: { positions: p.map(([lon, lat, alt]) => Cartesian3.fromDegrees(lon, lat, alt)), width: 2, material: PATH } })),
+      paths
+        .filter((p) => p.length >= 2)
+        .map((p) => {
+          const positions = p.map(([lon, lat, alt]) => Cartesian3.fromDegrees(lon, lat, alt));
+          // Through a callback: drawn in the frame it appears, not frames later when static geometry is built.
+          return new Entity({ polyline: { positions: new CallbackProperty(() => positions, false), width: 2, material: PATH } });
+        }),
     );
   }
 
@@ -133,7 +171,7 @@ export class TaskEntities {
   clear(): void {
     for (const g of this.groups.values()) for (const e of g.entities) this.collection.remove(e);
     this.groups.clear();
-    if (this.drone) this.collection.remove(this.drone);
-    this.drone = null;
+    for (const e of [this.drone, this.shapeLine, this.shapeFill]) if (e) this.collection.remove(e);
+    this.drone = this.shapeLine = this.shapeFill = null;
   }
 }

@@ -23,6 +23,8 @@ import { tasksHooks, updateTasksHooks } from './task-hooks.ts';
 
 /** Camera flight time, seconds. */
 const FLIGHT_S = 1.5;
+/** After a change the globe keeps rendering this long, milliseconds (glyphs and geometry load over frames). */
+const SETTLE_MS = 5_000;
 
 /** Where to move the camera: looking almost straight down on a point from `rangeM`; a new nonce flies again. */
 export interface GlobeFocus {
@@ -67,6 +69,8 @@ export function TaskGlobe(props: TaskGlobeProps) {
 function TaskGlobeController({ viewer, zones, docks, shape, paths, drone, focus, drawing, onReady }: TaskGlobeProps & { viewer: CesiumViewer; onReady(): void }) {
   const entities = useMemo(() => new TaskEntities(viewer.entities), [viewer]);
   const latest = useRef({ drawing, onReady });
+  /** Keep rendering until this time (performance.now()), for resources that load after a change. */
+  const renderUntil = useRef(0);
   useLayoutEffect(() => {
     latest.current = { drawing, onReady };
   });
@@ -85,10 +89,11 @@ function TaskGlobeController({ viewer, zones, docks, shape, paths, drone, focus,
       latest.current.onReady();
     });
     const removeMoveEnd = scene.camera.moveEnd.addEventListener(() => updateTasksHooks({ viewCentre: viewCentre(scene) }));
-    // Entity geometry is built asynchronously and only advances while frames render: keep rendering until it is on screen.
+    // Entity geometry and label glyphs are built asynchronously and only advance while frames render:
+    // keep rendering until they are ready, and for a few seconds after each change.
     const removeTick = viewer.clock.onTick.addEventListener(() => {
       const ready = viewer.dataSourceDisplay.ready;
-      if (!ready) scene.requestRender();
+      if (!ready || performance.now() < renderUntil.current) scene.requestRender();
       if (tasksHooks().entitiesReady === ready) return;
       // Once ready, one more frame shows the finished geometry: tests wait for a frame past this one.
       updateTasksHooks({ entitiesReady: ready, ...(ready ? { changedAtFrame: tasksHooks().framesRendered } : {}) });
@@ -129,12 +134,20 @@ function TaskGlobeController({ viewer, zones, docks, shape, paths, drone, focus,
 
   useEffect(() => {
     if (viewer.isDestroyed()) return;
-    const changed = [entities.zones(zones), entities.docks(docks), entities.shape(shape), entities.paths(paths), entities.droneAt(drone)].some(Boolean);
+    const changed = [entities.zones(zones), entities.docks(docks), entities.shape(shape), entities.paths(paths)].some(Boolean);
     if (changed) {
+      renderUntil.current = performance.now() + SETTLE_MS;
       updateTasksHooks({ changedAtFrame: tasksHooks().framesRendered, keepOutZones: zones.filter((z) => z.kind === 'keep-out').length });
       viewer.scene.requestRender();
     }
-  }, [viewer, entities, zones, docks, shape, paths, drone]);
+  }, [viewer, entities, zones, docks, shape, paths]);
+
+  // The drone moves a point (drawn at once); it does not count as a change to wait for.
+  useEffect(() => {
+    if (viewer.isDestroyed() || !entities.droneAt(drone)) return;
+    renderUntil.current = performance.now() + SETTLE_MS;
+    viewer.scene.requestRender();
+  }, [viewer, entities, drone]);
 
   useEffect(() => {
     if (!focus || viewer.isDestroyed()) return;
