@@ -77,16 +77,6 @@ export function segmentsIntersect(a: Xy, b: Xy, c: Xy, d: Xy): boolean {
   return (d1 === 0 && on(c, d, a)) || (d2 === 0 && on(c, d, b)) || (d3 === 0 && on(a, b, c)) || (d4 === 0 && on(a, b, d));
 }
 
-/** Where segments `ab` and `cd` cross (proper crossing only), or null. */
-export function segmentCrossing(a: Xy, b: Xy, c: Xy, d: Xy): Xy | null {
-  const den = (b.x - a.x) * (d.y - c.y) - (b.y - a.y) * (d.x - c.x);
-  if (den === 0) return null;
-  const t = ((c.x - a.x) * (d.y - c.y) - (c.y - a.y) * (d.x - c.x)) / den;
-  const u = ((c.x - a.x) * (b.y - a.y) - (c.y - a.y) * (b.x - a.x)) / den;
-  if (t <= 0 || t >= 1 || u <= 0 || u >= 1) return null;
-  return { x: a.x + t * (b.x - a.x), y: a.y + t * (b.y - a.y) };
-}
-
 /** True when two non-adjacent edges of the ring (not closed) cross or touch. */
 export function ringSelfIntersects(ring: Xy[]): boolean {
   const n = ring.length;
