@@ -18,6 +18,14 @@ import { nadirPose, renderAerialImage } from '../edge/world/aerial/aerial-render
 import { SimCamera } from '../edge/dock/camera/sim-camera.ts';
 import { sha256Hex } from '../hub/services/media.service.ts';
 import type { ImagePose, MediaListReply, MediaUploadReply, MediaView } from '../protocol/media.schema.ts';
+import type { MissionItem } from '../protocol/vehicle.schema.ts';
+import { GroundStation } from '../ground-station/core/ground-station.ts';
+import { udpServerLink } from '../ground-station/link/udp-server.link.ts';
+import { VehicleAction } from '../ground-station/action/vehicle-action.ts';
+import { uploadItems } from '../ground-station/mission/mission.protocol.ts';
+import { SimAutopilot } from '../edge/dock/sim-autopilot/sim-autopilot.ts';
+import { udpEndpoint } from '../edge/dock/mavlink/byte-endpoint.ts';
+import { distanceM, moveNe } from '../edge/dock/sim-autopilot/geo.ts';
 
 const MAX_BYTES = 400_000;
 let sys: TestSystem;
@@ -257,6 +265,68 @@ describe('simulated camera', () => {
     } finally {
       await cam2.stop();
       await proxy.down();
+      fs.rmSync(spoolDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('camera triggers of a flown mission', () => {
+  it('renders an image at each trigger with the drone\'s pose and files it under the sortie', async () => {
+    const log = silentLogger();
+    const gcs = new GroundStation({ log });
+    const link = await udpServerLink({ port: 0 });
+    gcs.addLink(link);
+    const home = { lat: dock.lat, lon: dock.lon, altAmslM: 12 };
+    const spoolDir = fs.mkdtempSync(path.join(os.tmpdir(), 'yzg-camera-spool-'));
+    const camera = new SimCamera({ sn: dock.sn, secret: dock.secret, hubUrl: sys.httpUrl, spoolDir, scene, log, widthPx: 512, heightPx: 384 }).start();
+    const ep = await udpEndpoint({ remote: { host: '127.0.0.1', port: link.port } });
+    const sim = new SimAutopilot({ sysId: 9, home, endpoint: ep, log, timeScale: 25, ekfReadyAfterS: 2, onCameraCapture: (at) => void camera.capture(at, { sortieId: '88' }) }).start();
+    try {
+      const deadline = Date.now() + 20_000;
+      while (!gcs.vehicle(9) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      const wp = (north: number, east: number, alt: number): MissionItem => ({ command: 16, frame: 3, param1: 0, param2: 0, param3: 0, param4: 0, ...moveNe(home, north, east), altM: alt, autocontinue: true });
+      const cam: MissionItem = { command: 203, frame: 2, param1: 0, param2: 0, param3: 0, param4: 0, lat: 0, lon: 0, altM: 0, autocontinue: true };
+      const mission: MissionItem[] = [
+        { command: 22, frame: 3, param1: 0, param2: 0, param3: 0, param4: 0, lat: 0, lon: 0, altM: 60, autocontinue: true },
+        wp(250, 0, 60),
+        cam,
+        wp(250, 250, 80),
+        cam,
+        { command: 20, frame: 3, param1: 0, param2: 0, param3: 0, param4: 0, lat: 0, lon: 0, altM: 0, autocontinue: true },
+      ];
+      expect((await uploadItems(gcs, 9, 'mission', mission)).outcome).toBe('accepted');
+      const act = new VehicleAction(gcs, 9);
+      expect((await act.setMode('GUIDED')).outcome).toBe('accepted');
+      // arming is refused until the simulated estimator is ready (ArduPilot behaviour)
+      let armed = await act.arm();
+      for (let k = 0; k < 50 && armed.outcome !== 'accepted'; k++) {
+        await new Promise((r) => setTimeout(r, 100));
+        armed = await act.arm();
+      }
+      expect(armed.outcome).toBe('accepted');
+      expect((await act.startMission()).outcome).toBe('accepted');
+      const flown = Date.now() + 60_000;
+      while (sim.snapshot().cameraCaptures < 2 && Date.now() < flown) await new Promise((r) => setTimeout(r, 50));
+      expect(sim.snapshot().cameraCaptures).toBe(2);
+      await camera.flush(60_000);
+      const list = (await http('GET', '/api/v1/media?sortieId=88', { auth: `Bearer ${operatorToken}` })).json() as MediaListReply;
+      expect(list.items).toHaveLength(2);
+      const [second, first] = list.items as [MediaView, MediaView];
+      expect(distanceM(first.pose, moveNe(home, 250, 0))).toBeLessThan(10);
+      expect(distanceM(second.pose, moveNe(home, 250, 250))).toBeLessThan(10);
+      expect(first.pose.altRelM).toBeGreaterThan(55);
+      expect(second.pose.altRelM).toBeGreaterThan(75);
+      for (const m of [first, second]) {
+        expect(m.pose.altAmslM).toBeCloseTo(12 + m.pose.altRelM, 6);
+        expect(m.pose.gimbalPitchDeg).toBe(-90);
+        expect(m.dockSn).toBe(dock.sn);
+        expect(m.widthPx).toBe(512);
+      }
+    } finally {
+      sim.stop();
+      await camera.stop();
+      await ep.close();
+      await gcs.close();
       fs.rmSync(spoolDir, { recursive: true, force: true });
     }
   });
