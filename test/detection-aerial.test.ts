@@ -21,10 +21,12 @@ const CENTRE = { lat: 22.9421, lon: 113.3625 };
 let detector: Detector;
 beforeAll(async () => {
   detector = await createDetector({ modelDir: path.join(ROOT, 'models'), poolSize: 1, threads: 2, log: silentLogger() });
+  await detector.check(['ppocr-v4-det']); // worker start and model load happen here, under the hook's longer limit
 });
 afterAll(() => detector?.close());
 
-describe('detection on rendered aerial images', () => {
+// Rendering and OCR on two shared, busy cores: generous limits.
+describe('detection on rendered aerial images', { timeout: 120_000 }, () => {
   it('finds a banner in the rendered district from 40 m (IoU ≥ 0.5 with its true box) and nothing without it', async () => {
     const at = offsetToGeo(CENTRE, 3, 2);
     const pose = nadirPose({ ...CENTRE, altRelM: 40, takenAt: AT, headingDeg: 20 });

@@ -43,7 +43,7 @@ beforeAll(async () => {
 });
 afterAll(() => detector?.close());
 
-describe('PaddleOCR v4 text detection (real model)', () => {
+describe('PaddleOCR v4 text detection (real model)', { timeout: 120_000 }, () => {
   it('is registered by the descriptor shipped in the repository, mapped to 违规广告', async () => {
     const m = detector.models().find((x) => x.id === 'ppocr-v4-det');
     expect(m).toMatchObject({ layout: 'paddle-db', classes: ['text'], eventTypes: { text: 'illegal_ad' } });

@@ -82,7 +82,7 @@ afterAll(async () => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-describe('detection runtime with constructed models', () => {
+describe('detection runtime with constructed models', { timeout: 120_000 }, () => {
   it('lists good models and refuses invalid descriptors and missing files with their reasons', () => {
     expect(detector.models().map((m) => m.id).sort()).toEqual(['corrupt', 'three-classes', 'v5', 'v8', 'wrong-layout', 'wrong-output']);
     const rejected = Object.fromEntries(detector.rejected().map((r) => [path.basename(r.descriptorPath), r.error.code]));
@@ -162,7 +162,7 @@ describe('detection runtime with constructed models', () => {
   });
 });
 
-describe('worker pool', () => {
+describe('worker pool', { timeout: 120_000 }, () => {
   it('replaces a crashed worker, fails only its task, and serves the next one', async () => {
     const models = [{ descriptor: descriptor('v8', 'v8.onnx', 'yolov8'), modelPath: path.join(dir, 'v8.onnx'), descriptorPath: path.join(dir, 'v8.json') }];
     const pool = createWorkerPool<WorkerRequest, WorkerResponse>({ url: new URL('../analytics/detection/detector.worker.mjs', import.meta.url), size: 1, workerData: { models, threads: 1, nice: 0 }, log: silentLogger() });
