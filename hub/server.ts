@@ -137,7 +137,7 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
   await app.register(rainModeRoutes, { sensing });
   const media = createMediaService(opts.pool, services.repos.audit, log, opts.media);
   await app.register(mediaRoutes, { media, auth: services.auth, maxBytes: media.maxBytes });
-  const patrol = await startPatrol(opts.pool, services, live, log, opts.patrol);
+  const patrol = await startPatrol(opts.pool, services, live, log, opts.patrol, media);
   await app.register(taskRoutes, { tasks: patrol.tasks, org: services.workflow.org });
   await app.register(airspaceRoutes);
   const address = await app.listen({ host: opts.http.host, port: opts.http.port });

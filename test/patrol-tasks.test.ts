@@ -5,7 +5,12 @@
  * the sortie flies the coverage mission to landing; progress reaches the department. Requests
  * that can never be flown are refused with the planner's reason; departments see only their own.
  */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AerialScene } from '../edge/world/aerial/aerial-scene.ts';
+import type { MediaView } from '../protocol/media.schema.ts';
 import { startSystem, type TestSystem } from './support/system.ts';
 import { silentLogger } from '../common/logger.ts';
 import { DockAgent } from '../edge/dock/dock-agent.ts';
@@ -16,6 +21,7 @@ import type { CreateTaskBody, TaskView } from '../protocol/task.schema.ts';
 let sys: TestSystem;
 const agents: DockAgent[] = [];
 const tokens: Record<string, string> = {};
+const scene = new AerialScene({ seed: 11 });
 const weather = new SimulatedWeatherStation({ windMps: 3, windFromDeg: 90, rainMmPerH: 0, temperatureC: 25 });
 
 async function until<T>(what: string, fn: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 60_000): Promise<T> {
@@ -64,6 +70,8 @@ beforeAll(async () => {
       osdIntervalMs: 500,
       hmsIntervalMs: 1000,
       sim: { timeScale: 25, ekfReadyAfterS: 1, gcsTimeoutMs: 60_000 },
+      // The simulated camera renders the district at each trigger and uploads to the hub.
+      camera: { hubUrl: sys.httpUrl, spoolDir: fs.mkdtempSync(path.join(os.tmpdir(), `yzg-spool-${sn}-`)), scene, widthPx: 400, heightPx: 300, retryBaseMs: 100, retryMaxMs: 1000 },
       log: silentLogger(),
     });
     await agent.start();
@@ -116,13 +124,14 @@ describe('patrol tasks', () => {
     expect((await api<TaskView[]>('GET', '/api/v1/tasks', 'water')).body.some((x) => x.id === t.id)).toBe(true);
   });
 
-  it('an approved area task is planned on the nearest capable dock and flown to the end', { timeout: 180_000 }, async () => {
+  it('an approved area task is planned on the nearest capable dock, flown to the end, and its photos filed under it', { timeout: 180_000 }, async () => {
+    const capturesBefore = agents[0]!.simulator!.snapshot().cameraCaptures;
     const t = (await api<TaskView>('POST', '/api/v1/tasks', 'water', AREA)).body;
     const approved = await api<TaskView>('POST', `/api/v1/tasks/${t.id}/decision`, 'duty', { decision: 'approve' });
     expect(approved.body.status).toBe('approved');
     const flying = await until('the sortie in flight', async () => {
       const v = (await api<TaskView>('GET', `/api/v1/tasks/${t.id}`, 'water')).body;
-      return v.runs[0]?.sorties[0]?.status === 'in-progress' ? v : undefined;
+      return v.runs[0]?.sorties[0]?.status === 'in-progress' && v.status === 'in-progress' ? v : undefined;
     });
     const sortie = flying.runs[0]!.sorties[0]!;
     expect(sortie.dockSn).toBe('DK-SQ-01');
@@ -141,8 +150,30 @@ describe('patrol tasks', () => {
     expect(s.status).toBe('done');
     expect(s.progress.reached).toBe(s.progress.total);
     expect(s.endedAt).not.toBeNull();
-    // The drone took every photo of the plan.
-    const photos = sortie.path.length;
-    expect(agents[0]!.simulator!.snapshot().cameraCaptures).toBeGreaterThanOrEqual(Math.min(photos, 1));
+    // Every photo the drone took reaches the hub, filed under the task, with its pose.
+    const taken = agents[0]!.simulator!.snapshot().cameraCaptures - capturesBefore;
+    expect(taken).toBeGreaterThanOrEqual(10);
+    const media = await until(
+      'every photo filed under the task',
+      async () => {
+        const m = (await api<{ items: MediaView[] }>('GET', `/api/v1/media?taskId=${t.id}&limit=500`, 'water')).body.items;
+        return m.length === taken ? m : undefined;
+      },
+      60_000,
+    );
+    for (const m of media) {
+      expect(m.sortieId).toBe(Number(s.id));
+      expect(m.taskIds).toEqual([Number(t.id)]);
+      expect(m.pose.altRelM).toBeGreaterThan(50);
+      expect(m.pose.altRelM).toBeLessThanOrEqual(61);
+      expect(m.pose.lat).toBeGreaterThan(22.949);
+      expect(m.pose.lat).toBeLessThan(22.9522);
+      expect(m.pose.lon).toBeGreaterThan(113.369);
+      expect(m.pose.lon).toBeLessThan(113.3725);
+    }
+    expect((await api<TaskView>('GET', `/api/v1/tasks/${t.id}`, 'water')).body.mediaCount).toBe(taken);
+    // Another department sees none of them.
+    expect((await api<{ items: MediaView[] }>('GET', `/api/v1/media?taskId=${t.id}`, 'chengguan')).body.items).toEqual([]);
+    expect((await api('GET', `/api/v1/media/${media[0]!.id}`, 'chengguan')).status).toBe(404);
   });
 });

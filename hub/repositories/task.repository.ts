@@ -270,4 +270,22 @@ export class TaskRepository {
   async release(id: string, owner: string): Promise<void> {
     await this.db.query(`UPDATE sortie SET lease_owner = NULL, lease_until = NULL WHERE id = $1 AND lease_owner = $2`, [id, owner]);
   }
+
+  /** Ids of a unit's tasks. */
+  async idsOfUnit(orgUnit: string): Promise<string[]> {
+    const r = await this.db.query<{ id: string }>(`SELECT id::text FROM patrol_task WHERE org_unit = $1`, [orgUnit]);
+    return r.rows.map((x) => x.id);
+  }
+
+  /** Images filed under each task. */
+  async mediaCountByTask(taskIds: string[]): Promise<Map<string, number>> {
+    const r = await this.db.query<{ id: string; n: number }>(`SELECT task_id::text AS id, count(*)::int AS n FROM media_task WHERE task_id = ANY($1::bigint[]) GROUP BY task_id`, [taskIds]);
+    return new Map(r.rows.map((x) => [x.id, x.n]));
+  }
+
+  /** Images taken on each sortie. */
+  async mediaCountBySortie(sortieIds: string[]): Promise<Map<string, number>> {
+    const r = await this.db.query<{ id: string; n: number }>(`SELECT sortie_id::text AS id, count(*)::int AS n FROM media WHERE sortie_id = ANY($1::bigint[]) GROUP BY sortie_id`, [sortieIds]);
+    return new Map(r.rows.map((x) => [x.id, x.n]));
+  }
 }

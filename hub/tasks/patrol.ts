@@ -14,6 +14,8 @@ import { TaskService } from '../services/task.service.ts';
 import { PatrolPlanner } from './patrol-planner.ts';
 import { SortieExecutor } from './sortie-executor.ts';
 import { startTaskJobs, type TaskJobs } from './task-jobs.ts';
+import { mediaAccess, mediaFiler } from './media-filing.ts';
+import type { MediaService } from '../services/media.service.ts';
 
 /** Timings of the patrol machinery (tests shorten them). */
 export interface PatrolOptions {
@@ -42,7 +44,7 @@ export interface Patrol {
 }
 
 /** Starts the patrol machinery on the hub's pool. */
-export async function startPatrol(pool: Pool, services: HubServices, live: LiveBus, log: Logger, o: PatrolOptions = {}): Promise<Patrol> {
+export async function startPatrol(pool: Pool, services: HubServices, live: LiveBus, log: Logger, o: PatrolOptions = {}, media?: MediaService): Promise<Patrol> {
   const plog = log.child({ module: 'patrol' });
   const clock = o.clock ?? systemClock;
   const repo = new TaskRepository(pool);
@@ -71,7 +73,16 @@ export async function startPatrol(pool: Pool, services: HubServices, live: LiveB
   const jobs = await startTaskJobs({ pool, tasks: repo, planner, executor, settle, note: (ids, n) => tasks.note(ids, n), clock, log: plog, ...(o.tickMs ? { tickMs: o.tickMs } : {}), ...(o.launchRetryS ? { launchRetryS: o.launchRetryS } : {}) });
   late.jobs = jobs;
   executor.start();
-  tasks.attach({ sorties: executor });
+  tasks.attach({ sorties: executor, media: { countByTask: (ids) => repo.mediaCountByTask(ids), countBySortie: (ids) => repo.mediaCountBySortie(ids) } });
+  if (media) {
+    // Each image of a sortie is filed under the tasks it serves; a department sees its own.
+    media.onStored(mediaFiler(repo, media, plog));
+    const unitOf = async (username: string) => {
+      const u = await services.repos.users.findByUsername(username);
+      return u ? ((await services.workflow.org.actor(u.id)).unit?.code ?? null) : null;
+    };
+    media.setAccess(mediaAccess(repo, unitOf));
+  }
   return {
     tasks,
     repo,
