@@ -132,6 +132,8 @@ export const PlanSortie = Type.Object({
   photoCount: Type.Integer({ minimum: 0 }),
   /** Every planned photo in the order the camera takes it, with the tasks it is filed to. */
   photos: Type.Array(PlanPhoto),
+  /** Speed the sortie is planned at when not the airframe's cruise speed, m/s (DO_CHANGE_SPEED). */
+  speedMps: Type.Optional(Type.Number({ minimum: 0 })),
   /** Horizontal length of the path, dock to dock, metres. */
   lengthM: Type.Number({ minimum: 0 }),
   /** Estimated time from take-off to landing, seconds. */

@@ -32,13 +32,14 @@ function item(command: number, frame: number, p: Partial<MissionItem> = {}): Mis
   return { command, frame, param1: 0, param2: 0, param3: 0, param4: 0, lat: 0, lon: 0, altM: 0, autocontinue: true, ...p };
 }
 
-/** Mission items of a sortie (without ArduPilot's home item 0). */
+/** Mission items of a sortie (without ArduPilot's home item 0); the speed defaults to the sortie's planned speed. */
 export function sortieMissionItems(sortie: PlanSortie, opts: { speedMps?: number } = {}): MissionItem[] {
+  const speedMps = opts.speedMps ?? sortie.speedMps;
   const first = sortie.waypoints[0];
   if (!first) return [];
   const items: MissionItem[] = [item(MAV_CMD.NAV_TAKEOFF, FRAME_RELATIVE_ALT, { altM: first.altRelM })];
   // DO_CHANGE_SPEED: param1 1 = ground speed, param2 m/s, param3 −1 = throttle unchanged.
-  if (opts.speedMps) items.push(item(MAV_CMD.DO_CHANGE_SPEED, FRAME_MISSION, { param1: 1, param2: opts.speedMps, param3: -1 }));
+  if (speedMps) items.push(item(MAV_CMD.DO_CHANGE_SPEED, FRAME_MISSION, { param1: 1, param2: speedMps, param3: -1 }));
   for (const w of sortie.waypoints) {
     items.push(item(MAV_CMD.NAV_WAYPOINT, FRAME_RELATIVE_ALT, { param2: ACCEPT_RADIUS_M, lat: w.lat, lon: w.lon, altM: w.altRelM }));
     if (w.triggerDistanceM !== undefined) {

@@ -261,6 +261,11 @@ describe('MAVLink mission and fence', () => {
     expect(items.filter((i) => i.command === MAV_CMD.DO_DIGICAM_CONTROL)).toHaveLength(s.photoCount);
     expect(Math.max(...items.map((i) => i.altM))).toBeLessThanOrEqual(120);
     expect(sortieMissionItems(s, { speedMps: 8 })[1]).toMatchObject({ command: MAV_CMD.DO_CHANGE_SPEED, param2: 8 });
+    expect(items.some((i) => i.command === MAV_CMD.DO_CHANGE_SPEED)).toBe(false);
+    // A task planned slower carries its speed into the mission, and its estimate is longer.
+    const slow = planTask({ taskId: 'm', geometry: { kind: 'route', coordinates: [[113.255, 22.9886], [113.285, 22.9886]] }, altitudeM: 80, speedMps: 12 }, { docks: seededDocks, airspace: seededAirspace }).sorties[0]!;
+    expect(sortieMissionItems(slow)[1]).toMatchObject({ command: MAV_CMD.DO_CHANGE_SPEED, param2: 12 });
+    expect(slow.estDurationS).toBeGreaterThan(s.estDurationS);
   });
 
   it('flies coverage lines through with distance triggering when asked: one run per line, fewer waypoints, a shorter flight, the same photos', () => {

@@ -187,6 +187,7 @@ export function buildPlan(reqs: PlanRequest[], ctx: PlanContext): BuiltPlan {
       photoTriggerDistanceM: photoSpacingM,
       photoCount: photos.length,
       photos,
+      ...(reqs[0]?.speedMps ? { speedMps: reqs[0].speedMps } : {}),
       lengthM: s.estimate.lengthM,
       estDurationS: s.estimate.durationS,
       estBatteryPct: s.estimate.batteryPct,
