@@ -190,6 +190,22 @@ describe('media upload API', () => {
   });
 });
 
+describe('abandoned uploads', () => {
+  it('drops an upload announced but never finished, with its partial bytes', async () => {
+    const { bytes, pose } = await render(750);
+    const sha = sha256Hex(bytes);
+    expect((await announce({ sha256: sha, bytes: bytes.length, mime: 'image/jpeg', pose })).status).toBe(201);
+    expect((await putChunk(sha, bytes, 0, 999)).status).toBe(200);
+    const part = path.join(sys.centre.config.dataDir, 'media', 'partial', `${sha}.part`);
+    expect(fs.statSync(part).size).toBe(1000);
+    const media = sys.centre.hub.media;
+    expect(await media.purgeAbandoned(Date.now())).toBe(0);
+    expect(await media.purgeAbandoned(Date.now() + 8 * 86_400_000)).toBeGreaterThanOrEqual(1);
+    expect((await http('HEAD', `/api/v1/media/uploads/${sha}`, { auth: basic })).status).toBe(404);
+    expect(fs.existsSync(part)).toBe(false);
+  });
+});
+
 /** A TCP proxy in front of the hub that can be taken down and brought back on the same port. */
 async function hubProxy(target: URL): Promise<{ url: string; up(): Promise<void>; down(): Promise<void> }> {
   const sockets = new Set<net.Socket>();

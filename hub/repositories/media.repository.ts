@@ -153,6 +153,12 @@ export class MediaRepository {
     );
   }
 
+  /** Forgets announced uploads not touched since `before`; returns their SHA-256s. */
+  async deleteUploadsBefore(before: string): Promise<string[]> {
+    const r = await this.db.query<{ sha256: string }>(`DELETE FROM media_upload WHERE updated_at < $1 RETURNING sha256`, [before]);
+    return r.rows.map((u) => u.sha256);
+  }
+
   /** Forgets an announced upload. */
   async deleteUpload(sha256: string): Promise<void> {
     await this.db.query(`DELETE FROM media_upload WHERE sha256 = $1`, [sha256]);

@@ -41,6 +41,8 @@ export interface MediaServiceOptions {
   log: Logger;
   /** Largest image accepted, bytes. */
   maxBytes: number;
+  /** Announced uploads not finished within this long are dropped with their bytes, ms (default 7 days). */
+  abandonAfterMs?: number;
   /** Width of thumbnails, pixels. */
   thumbWidthPx?: number;
   /** Visibility hook (a department sees the media of its tasks); default everyone sees all. */
@@ -87,6 +89,7 @@ export function parseContentRange(header: string | undefined, bodyBytes: number)
 /** The media service. */
 export class MediaService {
   private readonly locks = new Map<string, Promise<unknown>>();
+  private lastPurgeMs = 0;
   private listeners: Array<(media: MediaView) => void | Promise<void>> = [];
 
   constructor(private readonly o: MediaServiceOptions) {
@@ -114,6 +117,10 @@ export class MediaService {
     if (body.bytes > this.o.maxBytes) throw MediaErrors.MEDIA_TOO_LARGE(`图像超过大小上限 ${this.o.maxBytes} 字节 / image larger than the limit of ${this.o.maxBytes} bytes`, { bytes: body.bytes, maxBytes: this.o.maxBytes });
     checkPose(body);
     const meta = { ...body, dockSn: this.dockOf(body, actor) };
+    if (Date.now() - this.lastPurgeMs > 3600_000) {
+      this.lastPurgeMs = Date.now();
+      void this.purgeAbandoned().catch((err: Error) => this.o.log.warn({ err: err.message }, 'purging abandoned uploads failed'));
+    }
     return this.locked(body.sha256, async () => {
       const existing = await this.o.repo.findBySha(body.sha256);
       if (existing) return { reply: this.completeReply(existing), created: false };
@@ -123,6 +130,14 @@ export class MediaService {
       const offset = Math.min(await this.o.store.partSize(body.sha256), body.bytes);
       return { reply: { status: 'pending', sha256: body.sha256, offset, bytes: body.bytes }, created: !prior };
     });
+  }
+
+  /** Drops uploads announced but not finished within `abandonAfterMs`, with their partial bytes; returns how many. */
+  async purgeAbandoned(nowMs = Date.now()): Promise<number> {
+    const gone = await this.o.repo.deleteUploadsBefore(new Date(nowMs - (this.o.abandonAfterMs ?? 7 * 86_400_000)).toISOString());
+    for (const sha of gone) await this.locked(sha, () => this.o.store.removePart(sha));
+    if (gone.length) this.o.log.info({ uploads: gone.length }, 'dropped abandoned uploads');
+    return gone.length;
   }
 
   /** Where an upload stands (for `HEAD`). */
