@@ -12,12 +12,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { silentLogger } from '../../common/logger.ts';
-import { DockAgent } from '../../edge/dock/dock-agent.ts';
-import { SimulatedWeatherStation } from '../../edge/dock/weather-station.ts';
+import type { DockAgent } from '../../edge/dock/dock-agent.ts';
 import { distanceM } from '../../edge/dock/sim-autopilot/geo.ts';
 import type { DockView } from '../../protocol/dock.schema.ts';
 import type { TaskView } from '../../protocol/task.schema.ts';
+import { startSimDock, until } from '../support/sim-dock.ts';
 import { startSystem, type TestSystem } from '../support/system.ts';
 import { RESULTS_DIR, launchBigScreen } from './chromium.ts';
 
@@ -32,16 +31,6 @@ const AREA: Array<[number, number]> = [
   [113.3715, 22.9512],
   [113.37, 22.9512],
 ];
-
-async function until<T>(what: string, fn: () => Promise<T | undefined | false | null> | T | undefined | false | null, timeoutMs = 60_000): Promise<T> {
-  const t0 = Date.now();
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 describe('department portal', { timeout: 300_000 }, () => {
   let system: TestSystem;
@@ -65,25 +54,7 @@ describe('department portal', { timeout: 300_000 }, () => {
 
   beforeAll(async () => {
     system = await startSystem({}, { patrol: { tickMs: 300, watchMs: 300, leaseS: 5, launchRetryS: 1, rechargeS: 1 } });
-    const cred = system.centre.seedResult.docks!.find((d) => d.sn === DOCK_SN)!;
-    agent = new DockAgent({
-      sn: cred.sn,
-      secret: cred.secret,
-      brokerUrl: system.mqttUrl,
-      lat: cred.lat,
-      lon: cred.lon,
-      altAmslM: cred.altAmslM,
-      droneSysId: cred.droneSysId,
-      autopilot: 'sim',
-      groundStation: { kind: 'mqtt', flushMs: 20 },
-      weather: new SimulatedWeatherStation({ windMps: 3, windFromDeg: 90, rainMmPerH: 0, temperatureC: 25 }),
-      lidOpenMs: 200,
-      osdIntervalMs: 500,
-      hmsIntervalMs: 1000,
-      sim: { timeScale: 25, ekfReadyAfterS: 1, gcsTimeoutMs: 60_000 },
-      log: silentLogger(),
-    });
-    await agent.start();
+    agent = await startSimDock(system, DOCK_SN, { timeScale: 25, ekfReadyAfterS: 1, gcsTimeoutMs: 60_000 });
     dutyToken = await system.login('duty');
     await until('dock ready with its drone linked', async () => {
       const res = await system.centre.hub.app.inject({ method: 'GET', url: `/api/v1/docks/${DOCK_SN}`, headers: { authorization: `Bearer ${dutyToken}` } });

@@ -1,7 +1,8 @@
 /** 指飞控制台 / Flight operations console: docks and drones on the globe, the selected drone's telemetry and its commands. */
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { DOCK_STATE_LABELS_ZH, type DockAction, type DockView } from '../../../protocol/dock.schema.ts';
-import { AppNav, type PageProps } from '../nav/routes.tsx';
+import { PageHeader } from '../nav/page-header.tsx';
+import type { PageProps } from '../nav/routes.tsx';
 import { CommandBar, ACTION_LABELS_ZH, ALTITUDE_RANGE_M, type PickMode } from './command-bar.tsx';
 import { EmergencyStopDialog } from './emergency-stop-dialog.tsx';
 import { sendDockCommand, type CommandOutcomeView } from './ops-api.ts';
@@ -161,26 +162,7 @@ export default function Page({ session, onLogout, onSessionExpired }: PageProps)
 
   return (
     <div className={`ops-console${pickMode !== 'none' ? ' picking' : ''}`}>
-      <header className="ops-header">
-        <div className="ops-brand">
-          <h1>
-            指飞控制台<small>Flight operations · 番禺</small>
-          </h1>
-        </div>
-        <AppNav />
-        <div className="ops-session">
-          <span className={`ops-live ${live ? 'open' : 'closed'}`} data-testid="live-status">
-            {live ? '实时连接' : '连接中…'}
-          </span>
-          <span data-testid="user">
-            {session.user.displayName}
-            <small>{session.user.role}</small>
-          </span>
-          <button type="button" className="ops-logout" onClick={onLogout}>
-            退出登录
-          </button>
-        </div>
-      </header>
+      <PageHeader title="指飞控制台" subtitle="Flight operations · 番禺" session={session} live={live} onLogout={onLogout} />
       <main className="ops-stage">
         <OpsGlobe state={state} selectedSn={selectedSn} focus={focus} target={target} onPick={onPick} media={media} selectedMediaId={selectedMediaId} />
         {pickMode !== 'none' && (

@@ -3,13 +3,14 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { DockView } from '../../../protocol/dock.schema.ts';
 import type { LonLat, TaskGeometryKind } from '../../../protocol/plan.schema.ts';
 import { TASK_FINAL_STATUSES, type TaskView } from '../../../protocol/task.schema.ts';
-import { AppNav, type PageProps } from '../nav/routes.tsx';
+import { MediaGallery } from '../media/index.ts';
+import { PageHeader } from '../nav/page-header.tsx';
+import type { PageProps } from '../nav/routes.tsx';
 import { useCoalesced } from '../tickets/use-coalesced.ts';
 import { controlTask, decideTask, getTask, listAirspace, listDockViews, listTasks, type AirspaceZoneView, type ApiOutcome } from './task-api.ts';
 import { TaskDetail } from './task-detail.tsx';
 import { TaskForm } from './task-form.tsx';
 import { applyTaskLive, currentSorties, GEOMETRY_KINDS } from './task-format.ts';
-import { TaskGallery } from './task-gallery.tsx';
 import { TaskGlobe, type GlobeFocus } from './task-globe.tsx';
 import { updateTasksHooks } from './task-hooks.ts';
 import type { ShapeSpec } from './task-entities.ts';
@@ -23,6 +24,8 @@ import './tasks.css';
 const LIST_REFRESH_MS = 15_000;
 /** The open task is fetched again this often, milliseconds. */
 const DETAIL_REFRESH_MS = 5_000;
+/** While a task flies its images are listed again this often, milliseconds. */
+const GALLERY_REFRESH_MS = 4_000;
 /** Camera distance for drawing near a dock and for looking at a task, metres. */
 const DRAW_RANGE_M = 1_800;
 const TASK_RANGE_M = 3_000;
@@ -56,6 +59,7 @@ export default function TasksPage({ session, onLogout, onSessionExpired }: PageP
   const [actionError, setActionError] = useState<string | null>(null);
   const [drones, setDrones] = useState<Record<string, { lat: number; lon: number; altRelM: number; armed: boolean }>>({});
   const [images, setImages] = useState(0);
+  const countImages = useCallback((items: readonly unknown[]) => setImages(items.length), []);
 
   /** Unwraps an outcome; a lapsed session ends it. */
   const ok = useCallback(
@@ -190,26 +194,7 @@ export default function TasksPage({ session, onLogout, onSessionExpired }: PageP
 
   return (
     <div className="tasks-portal">
-      <header className="ops-header tp-header">
-        <div className="ops-brand">
-          <h1>
-            部门任务需求<small>Patrol task requests · 番禺</small>
-          </h1>
-        </div>
-        <AppNav />
-        <div className="ops-session">
-          <span className={`ops-live ${live ? 'open' : 'closed'}`} data-testid="live-status">
-            {live ? '实时连接' : '连接中…'}
-          </span>
-          <span data-testid="user">
-            {session.user.displayName}
-            <small>{session.user.role}</small>
-          </span>
-          <button type="button" className="ops-logout" onClick={onLogout}>
-            退出登录
-          </button>
-        </div>
-      </header>
+      <PageHeader title="部门任务需求" subtitle="Patrol task requests · 番禺" session={session} live={live} onLogout={onLogout} />
       <main className="tp-stage">
         <TaskGlobe zones={zones} docks={docks} shape={shape} paths={paths} drone={drone} focus={focus} drawing={drawingHandlers} />
         {mode === 'new' && (
@@ -285,7 +270,18 @@ export default function TasksPage({ session, onLogout, onSessionExpired }: PageP
                 onControl={(a) => void act(a, () => controlTask(token, String(detail.id), { action: a }))}
                 onClose={() => setSelectedId(null)}
               >
-                <TaskGallery token={token} taskId={String(detail.id)} active={active} refreshKey={galleryKey} onCount={setImages} />
+                <MediaGallery
+                  token={token}
+                  query={{ taskId: String(detail.id), limit: 200 }}
+                  refreshMs={active ? GALLERY_REFRESH_MS : undefined}
+                  refreshKey={galleryKey}
+                  thumbsTestId="thumbs"
+                  title="任务影像"
+                  subtitle="Images"
+                  emptyText={active ? '等待首批影像回传… / waiting for the first images' : '暂无影像 / no images'}
+                  onItems={countImages}
+                  onUnauthorized={onSessionExpired}
+                />
               </TaskDetail>
             )}
           </aside>

@@ -52,7 +52,14 @@ export async function call<T>(token: string, method: 'GET' | 'POST', url: string
   } catch {
     return { kind: 'unreachable' };
   }
-  if (res.ok) return { kind: 'ok', value: (res.status === 204 ? null : await res.json()) as T };
+  if (res.ok) {
+    // Reading the body can fail too (the request aborted as the view changes, the connection dropped).
+    try {
+      return { kind: 'ok', value: (res.status === 204 ? null : await res.json()) as T };
+    } catch {
+      return { kind: 'unreachable' };
+    }
+  }
   if (res.status === 401) return { kind: 'unauthorized' };
   if (res.status >= 502 && res.status <= 504) return { kind: 'unreachable' };
   let code = `HTTP_${res.status}`;

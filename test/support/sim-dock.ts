@@ -1,0 +1,41 @@
+/** Helpers of tests that fly: a dock agent with its simulated drone on a test system, and a state poller. */
+import { silentLogger } from '../../common/logger.ts';
+import { DockAgent, type DockAgentOptions } from '../../edge/dock/dock-agent.ts';
+import { SimulatedWeatherStation } from '../../edge/dock/weather-station.ts';
+import type { TestSystem } from './system.ts';
+
+/** Polls `fn` every 200 ms until it returns something truthy; throws after `timeoutMs`. */
+export async function until<T>(what: string, fn: () => Promise<T | undefined | false | null> | T | undefined | false | null, timeoutMs = 60_000): Promise<T> {
+  const t0 = Date.now();
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** Starts the seeded dock `sn` of `system` with a simulated drone over MQTT, fair weather, fast lid and reports. */
+export async function startSimDock(system: TestSystem, sn: string, sim: DockAgentOptions['sim']): Promise<DockAgent> {
+  const cred = system.centre.seedResult.docks!.find((d) => d.sn === sn);
+  if (!cred) throw new Error(`no seeded dock ${sn}`);
+  const agent = new DockAgent({
+    sn: cred.sn,
+    secret: cred.secret,
+    brokerUrl: system.mqttUrl,
+    lat: cred.lat,
+    lon: cred.lon,
+    altAmslM: cred.altAmslM,
+    droneSysId: cred.droneSysId,
+    autopilot: 'sim',
+    groundStation: { kind: 'mqtt', flushMs: 20 },
+    weather: new SimulatedWeatherStation({ windMps: 3, windFromDeg: 90, rainMmPerH: 0, temperatureC: 25 }),
+    lidOpenMs: 200,
+    osdIntervalMs: 500,
+    hmsIntervalMs: 1000,
+    sim,
+    log: silentLogger(),
+  });
+  await agent.start();
+  return agent;
+}
