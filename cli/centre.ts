@@ -69,7 +69,7 @@ export async function startCentre(
   config: Config,
   log: Logger,
   progress: (msg: string) => void = () => undefined,
-  hubOverrides: Partial<Pick<HubOptions, 'sensingTickMs' | 'alarmEvents' | 'patrol'>> = {},
+  hubOverrides: Partial<Pick<HubOptions, 'sensingTickMs' | 'alarmEvents' | 'patrol' | 'detection'>> = {},
 ): Promise<Centre> {
   const cleanups: Array<() => Promise<unknown>> = [];
   const stop = async () => {
@@ -120,6 +120,8 @@ export async function startCentre(
       ingest: { batchMax: config.ingestBatchMax, flushMs: config.ingestFlushMs, spillDir: path.join(config.dataDir, 'ingest-spill') },
       cockpitDir: config.cockpitDir,
       media: { dir: config.mediaDir ?? path.join(config.dataDir, 'media'), maxBytes: config.mediaMaxBytes },
+      // Drone images → detections → events with evidence (a test passes `detection: undefined` to leave it off).
+      detection: { detector: { modelDir: config.modelDir, poolSize: config.detectWorkers, threads: config.detectThreads, nice: config.detectNice } },
       sensing: {
         rules: { ...DEFAULT_RULES, bandsMm: config.depthBandsMm.split(',').map(Number) as unknown as typeof DEFAULT_RULES.bandsMm },
         normalIntervalS: config.sensorIntervalS,

@@ -26,6 +26,8 @@ import { DEFAULT_RULES } from '../analytics/sensor-rules/rules.config.ts';
 import { createMediaService, type MediaOptions, type MediaService } from './services/media.service.ts';
 import { mediaRoutes } from './routes/media/index.ts';
 import { startPatrol, type Patrol, type PatrolOptions } from './tasks/patrol.ts';
+import { startDetection, type DetectionOptions, type HubDetection } from './tasks/detection.ts';
+import { detectionRoutes } from './routes/detections/index.ts';
 import { taskRoutes } from './routes/tasks/index.ts';
 import { airspaceRoutes } from './routes/airspace/index.ts';
 
@@ -52,6 +54,8 @@ export interface HubOptions {
   media?: MediaOptions;
   /** Timings and clock of patrol tasks (scheduler, launches, sortie watch). */
   patrol?: PatrolOptions;
+  /** Detection of drone images into events with evidence (off when absent). */
+  detection?: DetectionOptions;
 }
 
 /** A running hub node. */
@@ -67,6 +71,8 @@ export interface Hub {
   media: MediaService;
   /** Patrol tasks: service, planner, jobs and the sortie executor. */
   patrol: Patrol;
+  /** Detection of drone images (when enabled). */
+  detection?: HubDetection;
   /** Base URL, e.g. `http://127.0.0.1:8080`. */
   url: string;
   close(): Promise<void>;
@@ -139,6 +145,8 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
   await app.register(mediaRoutes, { media, auth: services.auth, maxBytes: media.maxBytes });
   const patrol = await startPatrol(opts.pool, services, live, log, opts.patrol, media);
   await app.register(taskRoutes, { tasks: patrol.tasks, org: services.workflow.org });
+  const detection = opts.detection ? await startDetection(opts.pool, services, media, patrol.repo, log, opts.detection) : undefined;
+  if (detection) await app.register(detectionRoutes, { detection: detection.service });
   await app.register(airspaceRoutes);
   const address = await app.listen({ host: opts.http.host, port: opts.http.port });
   const url = address.replace('[::1]', '127.0.0.1');
@@ -153,8 +161,10 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
     rollups,
     media,
     patrol,
+    detection,
     url,
     async close() {
+      await detection?.close();
       await patrol.close();
       await ingest.close();
       await writer.close();

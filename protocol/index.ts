@@ -13,3 +13,4 @@ export * from './airframe.ts';
 export * from './plan.schema.ts';
 export * from './task.schema.ts';
 export * from './media.schema.ts';
+export * from './detection.schema.ts';

@@ -1,5 +1,6 @@
 /** The eight tiers, the eight stages, event types and the bodies of the workflow API (八级联动). */
 import Type, { type Static } from 'typebox';
+import { EvidenceView } from './detection.schema.ts';
 
 /** Event types of city operations (DOMAIN.md, 城市运行事件). */
 export const EVENT_TYPES = [
@@ -192,6 +193,8 @@ export const EventView = Type.Object({
   occurredAt: Type.String(),
   createdAt: Type.String(),
   ticketId: Type.Union([Type.Integer(), Type.Null()]),
+  /** Drone images that show it (detail only): image, box, score. */
+  evidence: Type.Optional(Type.Array(EvidenceView)),
 });
 /** An event as the API shows it. */
 export type EventView = Static<typeof EventView>;
@@ -302,6 +305,8 @@ export const TicketDetailView = Type.Object({
   history: Type.Array(TicketHistoryView),
   allowedActions: Type.Array(ActionSchema),
   revisits: Type.Array(Type.Object({ id: Type.Integer(), status: Type.String(), requestedAt: Type.String(), attachmentIds: Type.Array(Type.Integer()) })),
+  /** Drone images showing the ticket's event: image, box, score. */
+  evidence: Type.Optional(Type.Array(EvidenceView)),
 });
 /** A ticket with its history. */
 export type TicketDetailView = Static<typeof TicketDetailView>;

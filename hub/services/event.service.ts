@@ -7,6 +7,7 @@ import type { Clock } from '../../common/clock.ts';
 import { defineErrors } from '../../common/errors.ts';
 import type { Logger } from '../../common/logger.ts';
 import { depthBand, DEPTH_BANDS } from '../../protocol/bands.ts';
+import type { EvidenceView } from '../../protocol/detection.schema.ts';
 import type { CreateEventBody, EventSource, EventView } from '../../protocol/workflow.schema.ts';
 import type { AuditRepository } from '../repositories/audit.repository.ts';
 import type { EventRepository, EventRow } from '../repositories/event.repository.ts';
@@ -44,6 +45,13 @@ export class EventService {
     private readonly clock: Clock,
     private readonly log: Logger,
   ) {}
+
+  private evidenceOf?: (eventId: number) => Promise<EvidenceView[]>;
+
+  /** Sets where an event's evidence (drone images with their detections) comes from. */
+  setEvidence(fn: (eventId: number) => Promise<EvidenceView[]>): void {
+    this.evidenceOf = fn;
+  }
 
   /**
    * Reports an event; returns it with its ticket id (`joined` when it repeated an open event).
@@ -109,6 +117,6 @@ export class EventService {
   async get(actor: Actor, id: number): Promise<EventView> {
     const e = await this.events.findEvent(id, actor.scope);
     if (!e) throw EventErrors.EVENT_NOT_FOUND();
-    return toEventView(e);
+    return { ...toEventView(e), ...(this.evidenceOf ? { evidence: await this.evidenceOf(e.id) } : {}) };
   }
 }

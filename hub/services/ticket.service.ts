@@ -6,6 +6,7 @@
 import crypto from 'node:crypto';
 import type { Clock } from '../../common/clock.ts';
 import type { Logger } from '../../common/logger.ts';
+import type { EvidenceView } from '../../protocol/detection.schema.ts';
 import { ACTION_LABELS_ZH, BAD_RATING_MAX, EVENT_TYPE_LABELS_ZH, type EventType, type TicketAction, type TicketActionBody, type TicketDetailView, type TicketListQuery, type TicketView } from '../../protocol/workflow.schema.ts';
 import type { WorkflowOutbox } from '../workflow/workflow-outbox.ts';
 import type { AuditRepository } from '../repositories/audit.repository.ts';
@@ -101,6 +102,13 @@ export class TicketService {
     return t;
   }
 
+  private evidenceOf?: (eventId: number) => Promise<EvidenceView[]>;
+
+  /** Sets where the evidence of a ticket's event (drone images with their detections) comes from. */
+  setEvidence(fn: (eventId: number) => Promise<EvidenceView[]>): void {
+    this.evidenceOf = fn;
+  }
+
   /** A ticket with its history and the actions the actor may take. */
   async detail(actor: Actor, id: number): Promise<TicketDetailView> {
     const t = await this.load(actor, id);
@@ -110,6 +118,7 @@ export class TicketService {
       history: history.map((h) => ({ ...h, at: h.at.toISOString(), attachmentIds: h.attachmentIds.map(Number) })),
       allowedActions: allowedTicketActions(facts, actorFacts),
       revisits: revisits.map((r) => ({ ...r, requestedAt: r.requestedAt.toISOString() })),
+      ...(this.evidenceOf ? { evidence: await this.evidenceOf(t.eventId) } : {}),
     };
   }
 
