@@ -143,16 +143,21 @@ export class DetectionRepository {
     return r.rows;
   }
 
-  /** Links a detection to an event as its evidence; returns the event's evidence count after. */
-  async attach(eventId: number, detection: DetectionRow, distanceM: number | null, at: Date): Promise<number> {
+  /** Links a detection to an event (as its evidence when `evidence`); returns the event's evidence count after. */
+  async attach(eventId: number, detection: DetectionRow, distanceM: number | null, at: Date, evidence: boolean): Promise<number> {
     const c = await this.db.connect();
     try {
       await c.query('BEGIN');
       await c.query('UPDATE detection SET event_id = $2 WHERE id = $1', [detection.id, eventId]);
-      await c.query(
-        `INSERT INTO event_evidence (event_id, detection_id, media_id, distance_m, created_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`,
-        [eventId, detection.id, detection.mediaId, distanceM, at],
-      );
+      if (evidence) {
+        await c.query(`INSERT INTO event_evidence (event_id, detection_id, media_id, distance_m, created_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`, [
+          eventId,
+          detection.id,
+          detection.mediaId,
+          distanceM,
+          at,
+        ]);
+      }
       const n = await c.query<{ n: number }>('SELECT count(*)::int AS n FROM event_evidence WHERE event_id = $1', [eventId]);
       await c.query('COMMIT');
       return n.rows[0]!.n;

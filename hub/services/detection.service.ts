@@ -193,6 +193,8 @@ export class DetectionService {
   async fuse(m: Pick<MediaView, 'id' | 'takenAt'>, detections: readonly DetectionRow[]): Promise<FuseOutcome[]> {
     const threshold = new Map(this.d.detector.models().map((x) => [x.id, this.t.eventScore[x.id] ?? x.scoreThreshold]));
     const out: FuseOutcome[] = [];
+    // One image is one piece of evidence per event: its best box; weaker boxes of it are linked only.
+    const shown = new Set<number>();
     for (const det of [...detections].sort((a, b) => b.score - a.score)) {
       if (!isEventType(det.eventType)) {
         out.push({ detectionId: det.id, outcome: 'kept', reason: 'no-event-type' });
@@ -210,9 +212,12 @@ export class DetectionService {
       const [near] = await this.d.repo.openEventsNear(det.eventType, det.lat, det.lon, radiusM);
       const at = new Date(this.d.clock.nowMs());
       if (near) {
-        const count = await this.d.repo.attach(near.id, det, near.distanceM, at);
-        await this.audit(near.id, det, { fused: true, distanceM: Math.round(near.distanceM * 10) / 10, radiusM, evidenceCount: count, eventSource: near.source });
+        const first = !shown.has(near.id);
+        shown.add(near.id);
+        const count = await this.d.repo.attach(near.id, det, near.distanceM, at, first);
         out.push({ detectionId: det.id, outcome: 'fused', eventId: near.id, distanceM: near.distanceM });
+        if (!first) continue;
+        await this.audit(near.id, det, { fused: true, distanceM: Math.round(near.distanceM * 10) / 10, radiusM, evidenceCount: count, eventSource: near.source });
         continue;
       }
       const label = DETECTION_CLASS_LABELS_ZH[det.class] ?? det.class;
@@ -231,7 +236,8 @@ export class DetectionService {
         SYSTEM_ACTOR,
         { source: 'detection' },
       );
-      const count = await this.d.repo.attach(event.id, det, 0, at);
+      shown.add(event.id);
+      const count = await this.d.repo.attach(event.id, det, 0, at, true);
       await this.audit(event.id, det, { fused: false, radiusM, evidenceCount: count, eventSource: 'detection' });
       out.push({ detectionId: det.id, outcome: 'opened', eventId: event.id, distanceM: 0 });
     }
