@@ -1,5 +1,6 @@
 /** The media API calls of the cockpit (`GET /api/v1/media`), as outcome unions. */
 import type { MediaListReply, MediaView } from '../../../protocol/media.schema.ts';
+import type { MediaDetectionsReply } from '../../../protocol/detection.schema.ts';
 import { call, type ApiOutcome } from '../tickets/ticket-api.ts';
 
 /** Filters of a media list (all optional; newest first). */
@@ -53,4 +54,9 @@ export function latestFlightOf(items: readonly MediaView[], gapMs = 10 * 60_000)
     out.push(m);
   }
   return out;
+}
+
+/** The detections of an image (boxes, scores, places, events) and whether it has been processed. */
+export async function getDetections(token: string, mediaId: number, signal?: AbortSignal): Promise<ApiOutcome<MediaDetectionsReply>> {
+  return call<MediaDetectionsReply>(token, 'GET', `/api/v1/media/${mediaId}/detections`, undefined, signal);
 }

@@ -5,7 +5,9 @@
  */
 import { useEffect, useState } from 'react';
 import type { MediaView } from '../../../protocol/media.schema.ts';
-import { listMedia, mediaQueryString, mediaSrc, type MediaQuery } from './media-api.ts';
+import type { MediaDetectionsReply } from '../../../protocol/detection.schema.ts';
+import { getDetections, listMedia, mediaQueryString, mediaSrc, type MediaQuery } from './media-api.ts';
+import { DetectedImage, detectionLabel } from './detection-overlay.tsx';
 import './media.css';
 
 /** Props of the gallery. */
@@ -59,6 +61,39 @@ export function MediaPoseInfo({ m }: { m: MediaView }) {
         </div>
       ))}
     </dl>
+  );
+}
+
+/** 检测结果 / The full image with its detection boxes and a list of them (Chinese first). */
+export function MediaWithDetections({ m, token }: { m: MediaView; token: string }) {
+  const [det, setDet] = useState<MediaDetectionsReply | null>(null);
+  useEffect(() => {
+    const ac = new AbortController();
+    setDet(null);
+    void getDetections(token, m.id, ac.signal).then((out) => {
+      if (!ac.signal.aborted && out.kind === 'ok') setDet(out.value);
+    });
+    return () => ac.abort();
+  }, [token, m.id]);
+  const items = det?.items ?? [];
+  return (
+    <div className="mg-full">
+      <DetectedImage src={mediaSrc(m.url, token)} alt={`航拍影像 #${m.id}（原图）`} widthPx={m.widthPx} heightPx={m.heightPx} boxes={items.map((d) => ({ key: d.id, class: d.class, score: d.score, box: d.box, eventId: d.eventId }))} testId="media-detections" />
+      <ul className="mg-detections" aria-label="检测结果 / detections">
+        {det === null ? null : det.status === 'pending' ? (
+          <li role="status">检测中… / detecting…</li>
+        ) : items.length === 0 ? (
+          <li>未检测到目标 / nothing detected</li>
+        ) : (
+          items.map((d) => (
+            <li key={d.id}>
+              {detectionLabel(d.class)} · {(d.score * 100).toFixed(0)}%{d.errorM !== null ? ` · ±${d.errorM.toFixed(0)} m` : ''}
+              {d.eventId !== null ? ` · 事件 #${d.eventId}` : ''}
+            </li>
+          ))
+        )}
+      </ul>
+    </div>
   );
 }
 
@@ -127,7 +162,7 @@ export function MediaGallery({ token, query, select, refreshMs, refreshKey, thum
       {open && (
         <div className="mg-lightbox" role="dialog" aria-label={`影像 #${open.id}`} onClick={() => show(null)}>
           <figure onClick={(e) => e.stopPropagation()}>
-            <img src={mediaSrc(open.url, token)} alt={`航拍影像 #${open.id}（原图）`} />
+            <MediaWithDetections m={open} token={token} />
             <figcaption>
               <MediaPoseInfo m={open} />
               <a href={mediaSrc(open.url, token)} target="_blank" rel="noreferrer">

@@ -9,6 +9,7 @@ import { updateTicketsHook } from './ticket-hooks.ts';
 import { useTicketLive } from './ticket-live.ts';
 import { TicketLocation } from './ticket-location.tsx';
 import { TicketPhoto } from './ticket-photo.tsx';
+import { TicketEvidence } from './ticket-evidence.tsx';
 import { TicketTimeline } from './ticket-timeline.tsx';
 import { useCoalesced } from './use-coalesced.ts';
 import { useNow } from './use-now.ts';
@@ -249,6 +250,14 @@ export default function WorkbenchPage({ session, onLogout, onSessionExpired }: P
                   ))}
                 </div>
               )}
+              {detail.evidence?.length ? (
+                <>
+                  <h3>
+                    无人机影像证据 <small>Drone evidence ({detail.evidence.length})</small>
+                  </h3>
+                  <TicketEvidence token={token} evidence={detail.evidence} />
+                </>
+              ) : null}
               <h3>
                 流转记录 <small>History</small>
               </h3>
