@@ -1,5 +1,9 @@
 /** Helpers of tests that fly: a dock agent with its simulated drone on a test system, and a state poller. */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { silentLogger } from '../../common/logger.ts';
+import { AerialScene } from '../../edge/world/aerial/aerial-scene.ts';
 import { DockAgent, type DockAgentOptions } from '../../edge/dock/dock-agent.ts';
 import { SimulatedWeatherStation } from '../../edge/dock/weather-station.ts';
 import type { TestSystem } from './system.ts';
@@ -15,8 +19,12 @@ export async function until<T>(what: string, fn: () => Promise<T | undefined | f
   }
 }
 
-/** Starts the seeded dock `sn` of `system` with a simulated drone over MQTT, fair weather, fast lid and reports. */
-export async function startSimDock(system: TestSystem, sn: string, sim: DockAgentOptions['sim']): Promise<DockAgent> {
+/**
+ * Starts the seeded dock `sn` of `system` with a simulated drone over MQTT, fair weather, fast lid
+ * and reports; with `camera`, the drone's simulated camera renders small images of the district
+ * (seed 11) at each trigger and uploads them to the hub.
+ */
+export async function startSimDock(system: TestSystem, sn: string, sim: DockAgentOptions['sim'], opts: { camera?: boolean } = {}): Promise<DockAgent> {
   const cred = system.centre.seedResult.docks!.find((d) => d.sn === sn);
   if (!cred) throw new Error(`no seeded dock ${sn}`);
   const agent = new DockAgent({
@@ -34,6 +42,9 @@ export async function startSimDock(system: TestSystem, sn: string, sim: DockAgen
     osdIntervalMs: 500,
     hmsIntervalMs: 1000,
     sim,
+    ...(opts.camera
+      ? { camera: { hubUrl: system.httpUrl, spoolDir: fs.mkdtempSync(path.join(os.tmpdir(), `yzg-spool-${sn}-`)), scene: new AerialScene({ seed: 11 }), widthPx: 400, heightPx: 300, retryBaseMs: 100, retryMaxMs: 1000 } }
+      : {}),
     log: silentLogger(),
   });
   await agent.start();
