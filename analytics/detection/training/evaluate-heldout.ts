@@ -2,8 +2,9 @@
  * The held-out evaluation of the committed city-events detector (renders the held-out set into
  * `.data/train/` when it is missing):
  *
- *   npm run eval:detector
+ *   npm run eval:detector [-- --record]   (--record: write the figures into models/yzg-city-events.recipe.json)
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ResolvedModel } from '../model-descriptor.ts';
@@ -36,6 +37,11 @@ async function main(): Promise<void> {
   if (!model) throw new Error(`model ${DESCRIPTOR.id} not found in models/ (${registry.rejected.map((r) => r.error.message).join('; ')})`);
   const t0 = Date.now();
   const m = await evaluateHeldout(model, path.resolve('.data/train'));
+  if (process.argv.includes('--record')) {
+    const file = path.resolve('models', `${DESCRIPTOR.id}.recipe.json`);
+    const recipe = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
+    fs.writeFileSync(file, `${JSON.stringify({ ...recipe, iouThreshold: model.descriptor.iouThreshold, metrics: m }, null, 2)}\n`);
+  }
   process.stdout.write(`${DESCRIPTOR.id} on ${m.images} held-out images (scene seed ${HELDOUT_SPEC.sceneSeed}, ${HELDOUT_SPEC.widthPx}×${HELDOUT_SPEC.heightPx}), score threshold ${m.scoreThreshold}, ${((Date.now() - t0) / 1000).toFixed(0)} s\n${formatMetrics(m)}\n`);
 }
 

@@ -80,7 +80,9 @@ export const DESCRIPTOR: ModelDescriptor = {
   classes: ['waterlogging', 'garbage', 'floating-debris'],
   eventTypes: { waterlogging: 'waterlogging', garbage: 'exposed_garbage', 'floating-debris': 'river_debris' },
   scoreThreshold: 0.35,
-  iouThreshold: 0.45,
+  // chosen on a validation set (scene seed 404), not on the held-out set: neighbouring cells of a
+  // large pond give boxes overlapping less than 0.45
+  iouThreshold: 0.3,
   maxDetections: 100,
 };
 
