@@ -29,6 +29,8 @@ CREATE TABLE detection (
   lat         double precision,
   lon         double precision,
   error_m     real,
+  -- Half the ground diagonal of the box, metres (how far the object reaches from its centre).
+  extent_m    real,
   event_id    bigint REFERENCES event(id),
   created_at  timestamptz NOT NULL
 );

@@ -27,6 +27,8 @@ export const DetectionView = Type.Object({
   lat: Type.Union([Type.Number(), Type.Null()]),
   lon: Type.Union([Type.Number(), Type.Null()]),
   errorM: Type.Union([Type.Number(), Type.Null()]),
+  /** Half the box's ground diagonal, metres (nadir images). */
+  extentM: Type.Union([Type.Number(), Type.Null()]),
   eventId: Type.Union([Type.Integer(), Type.Null()]),
   createdAt: Type.String(),
 });

@@ -16,6 +16,8 @@ export interface DetectionRow {
   lat: number | null;
   lon: number | null;
   errorM: number | null;
+  /** Half the box's ground diagonal, metres. */
+  extentM: number | null;
   eventId: number | null;
   createdAt: Date;
 }
@@ -48,7 +50,7 @@ export interface EvidenceRow {
 }
 
 const COLS = `id::int, media_id::int AS "mediaId", model_id AS "modelId", class, event_type AS "eventType", score, box_px AS box,
-  lat, lon, error_m AS "errorM", event_id::int AS "eventId", created_at AS "createdAt"`;
+  lat, lon, error_m AS "errorM", extent_m AS "extentM", event_id::int AS "eventId", created_at AS "createdAt"`;
 const M_PER_DEG = 111_320;
 
 /** Reads and writes `detection`, `detection_run` and `event_evidence`. */
@@ -106,9 +108,9 @@ export class DetectionRepository {
       const out: DetectionRow[] = [];
       for (const d of rows) {
         const r = await c.query<DetectionRow>(
-          `INSERT INTO detection (media_id, model_id, class, event_type, score, box_px, lat, lon, error_m, created_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING ${COLS}`,
-          [d.mediaId, d.modelId, d.class, d.eventType, d.score, d.box, d.lat, d.lon, d.errorM, d.createdAt],
+          `INSERT INTO detection (media_id, model_id, class, event_type, score, box_px, lat, lon, error_m, extent_m, created_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING ${COLS}`,
+          [d.mediaId, d.modelId, d.class, d.eventType, d.score, d.box, d.lat, d.lon, d.errorM, d.extentM, d.createdAt],
         );
         out.push(r.rows[0]!);
       }

@@ -4,7 +4,8 @@
  * in the detector's worker pool (never on the event loop); the detections are stored with their
  * place on the ground, and each one above its model's threshold that suggests an event type
  * creates or strengthens an event there:
- *   - an open event of the same type within max(30 m, 3 × the detection's error) (a rain-spot
+ *   - an open event of the same type within max(30 m, 3 × the detection's error) plus the
+ *     object's own reach (half its box's ground diagonal) (a rain-spot
  *     sensor's waterlogging event, an earlier detection) gets the image, box and score as evidence;
  *   - otherwise a new event opens with source 'detection' (and its ticket), the image its evidence.
  * Durable: images are claimed from `detection_run` under a lease (SKIP LOCKED), so an image stored
@@ -164,6 +165,8 @@ export class DetectionService {
     }
     const now = new Date(this.d.clock.nowMs());
     const located = locateDetections(runs, m.pose);
+    // Ground metres per pixel of a nadir image (for how far a detected object reaches).
+    const mPerPx = (2 * m.pose.altRelM * Math.tan((m.pose.hfovDeg * Math.PI) / 360)) / m.pose.widthPx;
     const rows: NewDetection[] = located.map((x) => ({
       mediaId,
       modelId: x.modelId,
@@ -174,6 +177,7 @@ export class DetectionService {
       lat: x.place?.lat ?? null,
       lon: x.place?.lon ?? null,
       errorM: x.place?.errorM ?? null,
+      extentM: x.place && m.pose.gimbalPitchDeg <= -80 ? (Math.hypot(x.boxPx[2] - x.boxPx[0], x.boxPx[3] - x.boxPx[1]) / 2) * mPerPx * (m.pose.widthPx / m.widthPx) : null,
       createdAt: now,
     }));
     const stored = await this.d.repo.replaceForMedia(mediaId, rows);
@@ -208,7 +212,8 @@ export class DetectionService {
         out.push({ detectionId: det.id, outcome: 'kept', reason: 'no-place' });
         continue;
       }
-      const radiusM = Math.max(this.t.fuseMinM, this.t.fuseErrorFactor * (det.errorM ?? 0));
+      // The same thing: within max(30 m, 3 σ) of the object's reach (a puddle's centre may lie its half-width off the sensor).
+      const radiusM = Math.max(this.t.fuseMinM, this.t.fuseErrorFactor * (det.errorM ?? 0)) + (det.extentM ?? 0);
       const [near] = await this.d.repo.openEventsNear(det.eventType, det.lat, det.lon, radiusM);
       const at = new Date(this.d.clock.nowMs());
       if (near) {

@@ -15,7 +15,8 @@ import { TelemetryPanel } from './telemetry-panel.tsx';
 import { useOpsState, type LiveCommandMessage } from './use-ops-state.ts';
 import type { MediaView } from '../../../protocol/media.schema.ts';
 import { MediaGallery } from '../media/media-gallery.tsx';
-import { latestFlightOf } from '../media/media-api.ts';
+import { getDetections, latestFlightOf } from '../media/media-api.ts';
+import type { DetectionView } from '../../../protocol/detection.schema.ts';
 import './ops-console.css';
 
 /** How long a toast stays, milliseconds. */
@@ -102,6 +103,17 @@ export default function Page({ session, onLogout, onSessionExpired }: PageProps)
   const [nowMs, setNowMs] = useState(() => Date.now());
   const [media, setMedia] = useState<MediaView[]>([]);
   const [selectedMediaId, setSelectedMediaId] = useState<number | null>(null);
+  const [detections, setDetections] = useState<DetectionView[]>([]);
+  // The opened image's detections, marked on the map where they lie.
+  useEffect(() => {
+    setDetections([]);
+    if (selectedMediaId === null) return;
+    const ac = new AbortController();
+    void getDetections(session.token, selectedMediaId, ac.signal).then((out) => {
+      if (!ac.signal.aborted && out.kind === 'ok') setDetections(out.value.items);
+    });
+    return () => ac.abort();
+  }, [session.token, selectedMediaId]);
 
   useEffect(() => {
     const timer = setInterval(() => setNowMs(Date.now()), 1000);
@@ -164,7 +176,7 @@ export default function Page({ session, onLogout, onSessionExpired }: PageProps)
     <div className={`ops-console${pickMode !== 'none' ? ' picking' : ''}`}>
       <PageHeader title="指飞控制台" subtitle="Flight operations · 番禺" session={session} live={live} onLogout={onLogout} />
       <main className="ops-stage">
-        <OpsGlobe state={state} selectedSn={selectedSn} focus={focus} target={target} onPick={onPick} media={media} selectedMediaId={selectedMediaId} />
+        <OpsGlobe state={state} selectedSn={selectedSn} focus={focus} target={target} onPick={onPick} media={media} selectedMediaId={selectedMediaId} detections={detections} />
         {pickMode !== 'none' && (
           <div className="ops-pick-hint" role="status">
             {pickMode === 'launch' ? '起飞' : '飞往'}：点击地图选择目标点<small>Click the map to choose the target</small>

@@ -18,6 +18,8 @@ import { OpsEntities } from './ops-entities.ts';
 import type { OpsState } from './ops-state.ts';
 import type { MediaView } from '../../../protocol/media.schema.ts';
 import { MediaMarkers } from '../media/media-markers.ts';
+import { DetectionMarkers } from '../media/detection-markers.ts';
+import type { DetectionView } from '../../../protocol/detection.schema.ts';
 
 
 /** Close look at a dock: its whole 7 km coverage, 60° down. */
@@ -37,6 +39,8 @@ export interface OpsGlobeProps {
   /** Images to mark at their camera positions (the media panel's), and the one opened (its footprint is drawn). */
   media?: readonly MediaView[];
   selectedMediaId?: number | null;
+  /** Detections of the opened image, marked where they lie on the ground. */
+  detections?: readonly DetectionView[];
 }
 
 /** The globe with its loading indicator. */
@@ -64,9 +68,10 @@ interface ControllerProps extends OpsGlobeProps {
 }
 
 /** Drives the viewer imperatively: camera, readiness, clicks and the entities. */
-function OpsGlobeController({ viewer, state, selectedSn, focus, target, onPick, onReady, media, selectedMediaId }: ControllerProps) {
+function OpsGlobeController({ viewer, state, selectedSn, focus, target, onPick, onReady, media, selectedMediaId, detections }: ControllerProps) {
   const entities = useMemo(() => new OpsEntities(viewer.entities), [viewer]);
   const mediaMarkers = useMemo(() => new MediaMarkers(viewer.entities), [viewer]);
+  const detectionMarkers = useMemo(() => new DetectionMarkers(viewer.entities), [viewer]);
   const callbacks = useRef({ onPick, onReady });
   useLayoutEffect(() => {
     callbacks.current = { onPick, onReady };
@@ -119,6 +124,13 @@ function OpsGlobeController({ viewer, state, selectedSn, focus, target, onPick, 
   useEffect(() => () => {
     if (!viewer.isDestroyed()) mediaMarkers.clear();
   }, [viewer, mediaMarkers]);
+  useEffect(() => {
+    if (viewer.isDestroyed()) return;
+    if (detectionMarkers.sync(detections ?? [])) viewer.scene.requestRender();
+  }, [viewer, detectionMarkers, detections]);
+  useEffect(() => () => {
+    if (!viewer.isDestroyed()) detectionMarkers.clear();
+  }, [viewer, detectionMarkers]);
 
   useEffect(() => {
     if (!focus || viewer.isDestroyed()) return;
