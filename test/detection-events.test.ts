@@ -28,6 +28,7 @@ import type { DetectionRow } from '../hub/repositories/detection.repository.ts';
 import { DetectionRepository } from '../hub/repositories/detection.repository.ts';
 import { SYSTEM_ACTOR } from '../hub/services/org.service.ts';
 import { startSystem, type TestSystem } from './support/system.ts';
+import { createTestDatabase } from './support/database.ts';
 
 let sys: TestSystem;
 let agent: DockAgent;
@@ -241,5 +242,40 @@ describe('detections become events with evidence', () => {
     const out2 = await service.fuse({ id: m2.id, takenAt: new Date().toISOString() }, rows2);
     expect(out2[0]).toMatchObject({ outcome: 'fused', eventId: far.id });
     expect((await api<EventView>('GET', `/api/v1/events/${far.id}`, 'duty')).body.evidence).toHaveLength(2);
+  });
+
+  it('durable: an image is claimed once, reclaimed when its lease lapses (a node stopped mid-run), and never after it is done', async () => {
+    const db = await createTestDatabase();
+    try {
+      const repo = new DetectionRepository(db.pool);
+      const ids: number[] = [];
+      for (const n of [1, 2]) {
+        const r = await db.pool.query<{ id: number }>(
+          `INSERT INTO media (sha256, mime, bytes, width_px, height_px, path, thumb_path, taken_at, lat, lon, pose, uploaded_by)
+           VALUES ($1, 'image/jpeg', 1000, 400, 300, 'x.jpg', 'x-t.jpg', now(), 22.95, 113.37, '{}', 'test') RETURNING id::int`,
+          ['e'.repeat(63) + n],
+        );
+        ids.push(r.rows[0]!.id);
+      }
+      // Two nodes claim at once: no image goes to both (a node that loses the race gets it next scan).
+      const [a, b] = await Promise.all([repo.claim(1, 300, 3), repo.claim(1, 300, 3)]);
+      const first = [...a!, ...b!];
+      expect(first.length).toBeGreaterThanOrEqual(1);
+      expect(new Set(first).size).toBe(first.length);
+      const rest = await repo.claim(5, 300, 3);
+      expect([...first, ...rest].sort((x, y) => x - y)).toEqual(ids);
+      expect(await repo.claim(5, 300, 3)).toEqual([]);
+      // The first finishes; the second's node stops mid-run: after its lease it is claimed again.
+      await repo.finish(ids[0]!, 'done', ['yzg-city-events']);
+      await db.pool.query(`UPDATE detection_run SET lease_until = now() - interval '1 second' WHERE media_id = $1`, [ids[1]]);
+      expect(await repo.claim(5, 300, 3)).toEqual([ids[1]]);
+      expect(await repo.status(ids[0]!)).toBe('done');
+      expect(await repo.status(ids[1]!)).toBe('pending');
+      // Out of attempts: left alone.
+      await db.pool.query(`UPDATE detection_run SET lease_until = now() - interval '1 second', attempts = 3 WHERE media_id = $1`, [ids[1]]);
+      expect(await repo.claim(5, 300, 3)).toEqual([]);
+    } finally {
+      await db.drop();
+    }
   });
 });
