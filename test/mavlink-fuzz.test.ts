@@ -107,6 +107,9 @@ describe('fuzzed MAVLink', () => {
     // The relay still carries the ground station's commands to the autopilot and back.
     const r = await new VehicleAction(gcs, 7).setMode('LOITER');
     expect(r.outcome).toBe('accepted');
+    // COMMAND_ACK names only the command: under load a late ACK of the previous test's resent
+    // DO_SET_MODE may answer first while this one is still being resent — the mode follows.
+    for (let i = 0; i < 50 && sim.snapshot().mode !== 'LOITER'; i++) await new Promise((res) => setTimeout(res, 100));
     expect(sim.snapshot().mode).toBe('LOITER');
   });
 });

@@ -6,10 +6,10 @@
  * the drone has charged.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { MediaView } from '../protocol/media.schema.ts';
 import { startSystem, type TestSystem } from './support/system.ts';
-import { silentLogger } from '../common/logger.ts';
-import { DockAgent } from '../edge/dock/dock-agent.ts';
-import { SimulatedWeatherStation } from '../edge/dock/weather-station.ts';
+import type { DockAgent } from '../edge/dock/dock-agent.ts';
+import { startSimDock, until } from './support/sim-dock.ts';
 import type { DockView } from '../protocol/dock.schema.ts';
 import type { CreateTaskBody, TaskView } from '../protocol/task.schema.ts';
 
@@ -18,16 +18,6 @@ let agent: DockAgent;
 const tokens: Record<string, string> = {};
 const clock = { ms: Date.parse('2026-11-23T08:50:00+08:00'), nowMs() { return this.ms; } };
 const setLocal = (local: string) => void (clock.ms = Date.parse(`${local}+08:00`));
-
-async function until<T>(what: string, fn: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 90_000): Promise<T> {
-  const t0 = Date.now();
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 async function api<T>(method: 'GET' | 'POST', url: string, as: string, payload?: unknown): Promise<{ status: number; body: T }> {
   const res = await sys.centre.hub.app.inject({ method, url, headers: { authorization: `Bearer ${tokens[as]}` }, ...(payload !== undefined ? { payload: payload as object } : {}) });
@@ -58,25 +48,7 @@ const AREA: CreateTaskBody = {
 beforeAll(async () => {
   // The scheduler never ticks on its own here (one hour): each test moves the clock and ticks.
   sys = await startSystem({}, { patrol: { clock, tickMs: 3_600_000, watchMs: 300, leaseS: 5, launchRetryS: 1, rechargeS: 1 } });
-  const cred = sys.centre.seedResult.docks!.find((d) => d.sn === 'DK-SQ-01')!;
-  agent = new DockAgent({
-    sn: cred.sn,
-    secret: cred.secret,
-    brokerUrl: sys.mqttUrl,
-    lat: cred.lat,
-    lon: cred.lon,
-    altAmslM: cred.altAmslM,
-    droneSysId: cred.droneSysId,
-    autopilot: 'sim',
-    groundStation: { kind: 'mqtt', flushMs: 20 },
-    weather: new SimulatedWeatherStation({ windMps: 3, windFromDeg: 90, rainMmPerH: 0, temperatureC: 25 }),
-    lidOpenMs: 200,
-    osdIntervalMs: 500,
-    hmsIntervalMs: 1000,
-    sim: { timeScale: 25, ekfReadyAfterS: 1, gcsTimeoutMs: 60_000 },
-    log: silentLogger(),
-  });
-  await agent.start();
+  agent = await startSimDock(sys, 'DK-SQ-01', { timeScale: 25, ekfReadyAfterS: 1, gcsTimeoutMs: 60_000 }, { camera: true });
   for (const u of ['water', 'chengguan', 'duty']) tokens[u] = await sys.login(u);
   await until('dock ready', async () => {
     const d = (await api<DockView>('GET', '/api/v1/docks/DK-SQ-01', 'duty')).body;
@@ -112,6 +84,7 @@ describe('patrol task lifecycle', () => {
   });
 
   it('two departments\' overlapping tasks fly as one sortie, paused and resumed by the duty officer', { timeout: 180_000 }, async () => {
+    const capturesBefore = agent.simulator!.snapshot().cameraCaptures;
     const a = await submit('water', { title: '水务：河涌巡查' });
     const b = await submit('chengguan', { title: '城管：市容巡查', type: 'city-appearance', altitudeM: 65, geometry: { kind: 'polygon', coordinates: [[113.3705, 22.9505], [113.372, 22.9505], [113.372, 22.9515], [113.3705, 22.9515]] } });
     await tick();
@@ -145,6 +118,20 @@ describe('patrol task lifecycle', () => {
       return x.status === 'done' && y.status === 'done' ? x : undefined;
     });
     expect(done.runs[0]!.sorties).toHaveLength(1);
+    // Each department sees the images of its own task: one image may serve both (their areas overlap).
+    const sortieMedia = await until('the shared sortie\'s images stored and filed', async () => {
+      const all = (await api<{ items: MediaView[] }>('GET', `/api/v1/media?sortieId=${shared.id}&limit=500`, 'duty')).body.items;
+      return all.length === agent.simulator!.snapshot().cameraCaptures - capturesBefore && all.every((m) => m.taskIds.length > 0) ? all : undefined;
+    });
+    const mine = (await api<{ items: MediaView[] }>('GET', `/api/v1/media?sortieId=${shared.id}&limit=500`, 'water')).body.items;
+    const theirs2 = (await api<{ items: MediaView[] }>('GET', `/api/v1/media?sortieId=${shared.id}&limit=500`, 'chengguan')).body.items;
+    expect(mine.length).toBeGreaterThan(0);
+    expect(theirs2.length).toBeGreaterThan(0);
+    expect(mine.every((m) => m.taskIds.includes(Number(a.id)))).toBe(true);
+    expect(theirs2.every((m) => m.taskIds.includes(Number(b.id)))).toBe(true);
+    expect(mine.length).toBe(sortieMedia.filter((m) => m.taskIds.includes(Number(a.id))).length);
+    expect(theirs2.length).toBe(sortieMedia.filter((m) => m.taskIds.includes(Number(b.id))).length);
+    expect(sortieMedia.some((m) => m.taskIds.length === 2)).toBe(true);
   });
 
   it('a sortie cut short by the battery failsafe continues from where it stopped after charging', { timeout: 240_000 }, async () => {

@@ -5,34 +5,18 @@
  * the sortie flies the coverage mission to landing; progress reaches the department. Requests
  * that can never be flown are refused with the planner's reason; departments see only their own.
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AerialScene } from '../edge/world/aerial/aerial-scene.ts';
 import type { MediaView } from '../protocol/media.schema.ts';
 import { startSystem, type TestSystem } from './support/system.ts';
-import { silentLogger } from '../common/logger.ts';
-import { DockAgent } from '../edge/dock/dock-agent.ts';
-import { SimulatedWeatherStation } from '../edge/dock/weather-station.ts';
+import type { DockAgent } from '../edge/dock/dock-agent.ts';
+import { startSimDock, until } from './support/sim-dock.ts';
 import type { DockView } from '../protocol/dock.schema.ts';
 import type { CreateTaskBody, TaskView } from '../protocol/task.schema.ts';
 
 let sys: TestSystem;
 const agents: DockAgent[] = [];
 const tokens: Record<string, string> = {};
-const scene = new AerialScene({ seed: 11 });
-const weather = new SimulatedWeatherStation({ windMps: 3, windFromDeg: 90, rainMmPerH: 0, temperatureC: 25 });
-
-async function until<T>(what: string, fn: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 60_000): Promise<T> {
-  const t0 = Date.now();
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const SIM = { timeScale: 25, ekfReadyAfterS: 1, gcsTimeoutMs: 60_000 };
 
 async function api<T>(method: 'GET' | 'POST', url: string, as: string, payload?: unknown): Promise<{ status: number; body: T }> {
   const res = await sys.centre.hub.app.inject({ method, url, headers: { authorization: `Bearer ${tokens[as]}` }, ...(payload !== undefined ? { payload: payload as object } : {}) });
@@ -52,31 +36,10 @@ const AREA: CreateTaskBody = {
 };
 
 beforeAll(async () => {
-  sys = await startSystem({}, { patrol: { tickMs: 300, watchMs: 300, leaseS: 5, launchRetryS: 1, rechargeS: 1 } });
-  for (const sn of ['DK-SQ-01', 'DK-DH-01']) {
-    const cred = sys.centre.seedResult.docks!.find((d) => d.sn === sn)!;
-    const agent = new DockAgent({
-      sn: cred.sn,
-      secret: cred.secret,
-      brokerUrl: sys.mqttUrl,
-      lat: cred.lat,
-      lon: cred.lon,
-      altAmslM: cred.altAmslM,
-      droneSysId: cred.droneSysId,
-      autopilot: 'sim',
-      groundStation: { kind: 'mqtt', flushMs: 20 },
-      weather,
-      lidOpenMs: 200,
-      osdIntervalMs: 500,
-      hmsIntervalMs: 1000,
-      sim: { timeScale: 25, ekfReadyAfterS: 1, gcsTimeoutMs: 60_000 },
-      // The simulated camera renders the district at each trigger and uploads to the hub.
-      camera: { hubUrl: sys.httpUrl, spoolDir: fs.mkdtempSync(path.join(os.tmpdir(), `yzg-spool-${sn}-`)), scene, widthPx: 400, heightPx: 300, retryBaseMs: 100, retryMaxMs: 1000 },
-      log: silentLogger(),
-    });
-    await agent.start();
-    agents.push(agent);
-  }
+  sys = await startSystem({}, { patrol: { tickMs: 300, watchMs: 300, leaseS: 5, launchRetryS: 1, rechargeS: 1, reconcileMs: 500 } });
+  // The 市桥 dock's drone has the simulated camera (it renders the district at each trigger).
+  agents.push(await startSimDock(sys, 'DK-SQ-01', SIM, { camera: true }));
+  agents.push(await startSimDock(sys, 'DK-DH-01', SIM));
   for (const u of ['water', 'chengguan', 'duty', 'grid']) tokens[u] = await sys.login(u);
   await until('docks ready and drones linked', async () => {
     const docks = (await api<DockView[]>('GET', '/api/v1/docks', 'duty')).body.filter((d) => d.sn === 'DK-SQ-01' || d.sn === 'DK-DH-01');
@@ -175,5 +138,9 @@ describe('patrol tasks', () => {
     // Another department sees none of them.
     expect((await api<{ items: MediaView[] }>('GET', `/api/v1/media?taskId=${t.id}`, 'chengguan')).body.items).toEqual([]);
     expect((await api('GET', `/api/v1/media/${media[0]!.id}`, 'chengguan')).status).toBe(404);
+    // An image stored but never filed (the hub stopped in between) is filed by the next pass.
+    await sys.centre.pool.query('DELETE FROM media_task WHERE media_id = $1', [media[0]!.id]);
+    expect((await api<{ items: MediaView[] }>('GET', `/api/v1/media?taskId=${t.id}&limit=500`, 'water')).body.items).toHaveLength(taken - 1);
+    await until('the unfiled image filed again', async () => (await api<{ items: MediaView[] }>('GET', `/api/v1/media?taskId=${t.id}&limit=500`, 'water')).body.items.length === taken, 30_000);
   });
 });

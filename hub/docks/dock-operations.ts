@@ -63,6 +63,8 @@ export interface DockOperationsPort {
   waitForTelemetry(sysId: number, pred: (t: VehicleTelemetry) => boolean, timeoutMs: number): Promise<boolean>;
   /** Uploads a keep-in fence (a circle around the dock) that the autopilot enforces on its own. */
   uploadKeepInFence(sysId: number, center: { lat: number; lon: number }, radiusM: number): Promise<UploadResult>;
+  /** Uploads a fence (circle and polygon inclusion/exclusion items). */
+  uploadFence(sysId: number, items: MissionItem[]): Promise<UploadResult>;
   /** Uploads a mission (items after ArduPilot's home item). */
   uploadMission(sysId: number, items: MissionItem[]): Promise<UploadResult>;
 }
@@ -250,6 +252,7 @@ export async function startDockOperations(opts: DockOperationsOptions): Promise<
       // MAV_CMD_NAV_FENCE_CIRCLE_INCLUSION: param1 = radius, metres.
       uploadItems(gcs, sysId, 'fence', [{ command: 5003, frame: 3, param1: radiusM, param2: 0, param3: 0, param4: 0, lat: center.lat, lon: center.lon, altM: 0, autocontinue: false }]),
     uploadMission: (sysId, items) => uploadItems(gcs, sysId, 'mission', items),
+    uploadFence: (sysId, items) => uploadItems(gcs, sysId, 'fence', items),
     async callDock(sn, method, timeoutMs, params) {
       const requestId = crypto.randomBytes(8).toString('hex');
       const key = `${sn}/${requestId}`;

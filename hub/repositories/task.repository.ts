@@ -3,6 +3,7 @@ import type { Pool } from '../db/pool.ts';
 import { withTransaction } from '../db/transaction.ts';
 import type { CameraSpec, Overlap, TaskGeometry } from '../../protocol/plan.schema.ts';
 import type { SortieStatus, TaskSchedule, TaskStatus, TaskType } from '../../protocol/task.schema.ts';
+import type { ImagePose } from '../../protocol/media.schema.ts';
 
 /** A stored task. */
 export interface TaskRow {
@@ -287,5 +288,18 @@ export class TaskRepository {
   async mediaCountBySortie(sortieIds: string[]): Promise<Map<string, number>> {
     const r = await this.db.query<{ id: string; n: number }>(`SELECT sortie_id::text AS id, count(*)::int AS n FROM media WHERE sortie_id = ANY($1::bigint[]) GROUP BY sortie_id`, [sortieIds]);
     return new Map(r.rows.map((x) => [x.id, x.n]));
+  }
+
+  /** Images of sorties that are filed under no task yet, older than a few seconds (the listener had its chance). */
+  async unfiledMedia(limit: number): Promise<Array<{ id: number; sortieId: number; pose: ImagePose }>> {
+    const r = await this.db.query(
+      `SELECT m.id::int, m.sortie_id::int AS "sortieId", m.pose FROM media m
+        WHERE m.sortie_id IS NOT NULL AND m.created_at < now() - interval '5 seconds'
+          AND NOT EXISTS (SELECT 1 FROM media_task mt WHERE mt.media_id = m.id)
+          AND EXISTS (SELECT 1 FROM sortie_run sr WHERE sr.sortie_id = m.sortie_id)
+        ORDER BY m.id LIMIT $1`,
+      [limit],
+    );
+    return r.rows;
   }
 }

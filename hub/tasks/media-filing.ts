@@ -51,12 +51,27 @@ export function mediaFiler(tasks: TaskRepository, media: { fileUnderTasks(mediaI
     if (!sortie || sortie.taskIds.length === 0) return;
     const rows = (await Promise.all(sortie.taskIds.map((id) => tasks.find(id)))).filter((t) => t !== null);
     let served = rows.filter((t) => poseServes(m.pose, t.geometry)).map((t) => Number(t.id));
-    // A sortie of one task files all its photos there (the camera fires only on the pattern).
-    if (served.length === 0 && rows.length === 1) served = [Number(rows[0]!.id)];
-    if (served.length === 0) return;
+    // The camera fires only on the patterns: a photo touching no area (a footprint at a corner,
+    // a pose a little off) belongs to the task whose area is nearest.
+    if (served.length === 0) served = [Number(nearest(m.pose, rows).id)];
     await media.fileUnderTasks(m.id, served);
     log.debug({ mediaId: m.id, sortieId: m.sortieId, taskIds: served }, 'image filed under tasks');
   };
+}
+
+function nearest<T extends { geometry: TaskGeometry }>(pose: ImagePose, rows: T[]): T {
+  const d = (t: T) => Math.min(...t.geometry.coordinates.map(([lon, lat]) => Math.hypot((lon - pose.lon) * Math.cos((pose.lat * Math.PI) / 180), lat - pose.lat)));
+  return rows.reduce((best, t) => (d(t) < d(best) ? t : best));
+}
+
+/**
+ * Files images that were stored but never filed (the hub stopped between storing an image and
+ * filing it: the listener is not durable, this pass is). Returns how many it filed.
+ */
+export async function fileUnfiledMedia(tasks: TaskRepository, filer: (m: MediaView) => Promise<void>): Promise<number> {
+  const unfiled = await tasks.unfiledMedia(200);
+  for (const m of unfiled) await filer({ id: m.id, sortieId: m.sortieId, pose: m.pose } as MediaView);
+  return unfiled.length;
 }
 
 /** What media a person may see: a department only its own tasks' images; the other roles all. */

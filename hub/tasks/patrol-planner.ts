@@ -10,7 +10,8 @@ import type { PlanRequest } from '../../protocol/plan.schema.ts';
 import { parseAirspace, type Airspace } from '../planning/airspace.ts';
 import type { DockCandidate } from '../planning/dock-choice.ts';
 import { planMerged } from '../planning/merge.ts';
-import { sortieMissionItems } from '../planning/mission-items.ts';
+import { airspaceFenceItems, sortieMissionItems } from '../planning/mission-items.ts';
+import type { MissionItem } from '../../protocol/vehicle.schema.ts';
 import { planTask } from '../planning/plan.ts';
 import type { DockRepository } from '../repositories/dock.repository.ts';
 import type { NewSortie, RunRow, TaskRepository, TaskRow } from '../repositories/task.repository.ts';
@@ -49,6 +50,12 @@ export class PatrolPlanner implements TaskPlannerPort, RunPlannerPort {
       queueLength: open.filter((s) => s.dockSn === d.sn).length,
     }));
     return this.docksNow;
+  }
+
+  /** Fence items of the keep-out zones within reach of a dock (radius + 2 km). */
+  keepOutFence(center: { lat: number; lon: number }, radiusM: number): MissionItem[] {
+    const near = (lon: number, lat: number) => Math.hypot((lon - center.lon) * 111_320 * Math.cos((center.lat * Math.PI) / 180), (lat - center.lat) * 111_320) < radiusM + 2000;
+    return airspaceFenceItems({ zones: this.airspace.zones.filter((z) => z.kind === 'keep-out' && z.ring.some(([lon, lat]) => near(lon, lat))) });
   }
 
   /** Refuses a task that can never be flown: geometry, height, keep-out zones, no dock reaching it. */

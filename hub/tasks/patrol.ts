@@ -14,7 +14,7 @@ import { TaskService } from '../services/task.service.ts';
 import { PatrolPlanner } from './patrol-planner.ts';
 import { SortieExecutor } from './sortie-executor.ts';
 import { startTaskJobs, type TaskJobs } from './task-jobs.ts';
-import { mediaAccess, mediaFiler } from './media-filing.ts';
+import { fileUnfiledMedia, mediaAccess, mediaFiler } from './media-filing.ts';
 import type { MediaService } from '../services/media.service.ts';
 
 /** Timings of the patrol machinery (tests shorten them). */
@@ -30,6 +30,8 @@ export interface PatrolOptions {
   launchRetryS?: number;
   /** Wait before a continuation sortie launches, s (default 60). */
   rechargeS?: number;
+  /** How often images stored but not yet filed under tasks are filed, ms (default 30 s). */
+  reconcileMs?: number;
 }
 
 /** The running patrol machinery. */
@@ -66,6 +68,7 @@ export async function startPatrol(pool: Pool, services: HubServices, live: LiveB
     ops: () => ops,
     settle,
     enqueueLaunch: (id, delayS) => late.jobs!.enqueueLaunch(id, delayS),
+    keepOutFence: (c, r) => planner.keepOutFence(c, r),
     ...(o.watchMs ? { tickMs: o.watchMs } : {}),
     ...(o.leaseS ? { leaseS: o.leaseS } : {}),
     ...(o.rechargeS !== undefined ? { rechargeS: o.rechargeS } : {}),
@@ -74,9 +77,14 @@ export async function startPatrol(pool: Pool, services: HubServices, live: LiveB
   late.jobs = jobs;
   executor.start();
   tasks.attach({ sorties: executor, media: { countByTask: (ids) => repo.mediaCountByTask(ids), countBySortie: (ids) => repo.mediaCountBySortie(ids) } });
+  let reconcileTimer: NodeJS.Timeout | undefined;
   if (media) {
     // Each image of a sortie is filed under the tasks it serves; a department sees its own.
-    media.onStored(mediaFiler(repo, media, plog));
+    const filer = mediaFiler(repo, media, plog);
+    media.onStored(filer);
+    const reconcile = () => void fileUnfiledMedia(repo, filer).catch((err: Error) => plog.warn({ err: err.message }, 'filing unfiled media failed'));
+    reconcile();
+    reconcileTimer = setInterval(reconcile, o.reconcileMs ?? 30_000);
     const unitOf = async (username: string) => {
       const u = await services.repos.users.findByUsername(username);
       return u ? ((await services.workflow.org.actor(u.id)).unit?.code ?? null) : null;
@@ -92,6 +100,7 @@ export async function startPatrol(pool: Pool, services: HubServices, live: LiveB
       ops = p;
     },
     async close() {
+      clearInterval(reconcileTimer);
       executor.stop();
       await jobs.stop();
     },

@@ -43,6 +43,8 @@ export interface SortieExecutorOptions {
   leaseS?: number;
   /** Wait before a continuation sortie launches (the drone charges), s. */
   rechargeS?: number;
+  /** Keep-out zones near a dock as fence items, enforced by the autopilot itself. */
+  keepOutFence?: (center: { lat: number; lon: number }, radiusM: number) => MissionItem[];
 }
 
 /** What this node knows of a sortie it watches. */
@@ -125,7 +127,9 @@ export class SortieExecutor {
       return this.defer(s, `${step}失败：${why}`);
     };
     const radiusM = dock.meta?.coverageRadiusM ?? DEFAULT_COVERAGE_RADIUS_M;
-    const fence = await ops.uploadKeepInFence(sysId, { lat: dock.lat, lon: dock.lon }, radiusM);
+    // The autopilot keeps the drone inside the dock's reach and out of the keep-out zones, link or no link.
+    const circle: MissionItem = { command: 5003, frame: 3, param1: radiusM, param2: 0, param3: 0, param4: 0, lat: dock.lat, lon: dock.lon, altM: 0, autocontinue: false };
+    const fence = await ops.uploadFence(sysId, [circle, ...(this.o.keepOutFence?.({ lat: dock.lat, lon: dock.lon }, radiusM) ?? [])]);
     if (fence.outcome !== 'accepted') return fail('上传电子围栏', fence.outcome);
     const mission = await ops.uploadMission(sysId, s.mission as MissionItem[]);
     if (mission.outcome !== 'accepted') return fail('上传航线', mission.outcome);

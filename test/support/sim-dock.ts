@@ -8,8 +8,8 @@ import { DockAgent, type DockAgentOptions } from '../../edge/dock/dock-agent.ts'
 import { SimulatedWeatherStation } from '../../edge/dock/weather-station.ts';
 import type { TestSystem } from './system.ts';
 
-/** Polls `fn` every 200 ms until it returns something truthy; throws after `timeoutMs`. */
-export async function until<T>(what: string, fn: () => Promise<T | undefined | false | null> | T | undefined | false | null, timeoutMs = 60_000): Promise<T> {
+/** Polls `fn` every 200 ms until it returns something truthy; throws after `timeoutMs` (default 2 min: CI runs loaded). */
+export async function until<T>(what: string, fn: () => Promise<T | undefined | false | null> | T | undefined | false | null, timeoutMs = 120_000): Promise<T> {
   const t0 = Date.now();
   for (;;) {
     const v = await fn();
