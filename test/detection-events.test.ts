@@ -10,13 +10,9 @@
  * Fusion rules: near → fused; far or another type → a new 'detection' event; below the model's
  * threshold → stored, no event.
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AerialScene } from '../edge/world/aerial/aerial-scene.ts';
-import { silentLogger } from '../common/logger.ts';
-import { DockAgent } from '../edge/dock/dock-agent.ts';
+import type { DockAgent } from '../edge/dock/dock-agent.ts';
 import { SimulatedWeatherStation } from '../edge/dock/weather-station.ts';
 import type { DockView } from '../protocol/dock.schema.ts';
 import type { CreateTaskBody, TaskView } from '../protocol/task.schema.ts';
@@ -29,6 +25,7 @@ import { DetectionRepository } from '../hub/repositories/detection.repository.ts
 import { SYSTEM_ACTOR } from '../hub/services/org.service.ts';
 import { startSystem, type TestSystem } from './support/system.ts';
 import { createTestDatabase } from './support/database.ts';
+import { startSimDock, until } from './support/sim-dock.ts';
 
 let sys: TestSystem;
 let agent: DockAgent;
@@ -38,16 +35,6 @@ const weather = new SimulatedWeatherStation({ windMps: 2, windFromDeg: 90, rainM
 /** The rain spot the test floods (the seeded sensor nearest the 市桥 dock). */
 let spot: { sn: string; lat: number; lon: number };
 let floodedMm = 0;
-
-async function until<T>(what: string, fn: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 60_000): Promise<T> {
-  const t0 = Date.now();
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 async function api<T>(method: 'GET' | 'POST', url: string, as: string, payload?: unknown): Promise<{ status: number; body: T }> {
   const res = await sys.centre.hub.app.inject({ method, url, headers: { authorization: `Bearer ${tokens[as]}` }, ...(payload !== undefined ? { payload: payload as object } : {}) });
@@ -76,25 +63,7 @@ beforeAll(async () => {
   spot = sensors.rows.sort((a, b) => distM(a, cred) - distM(b, cred))[0]!;
   // The world's water at the spot: dry until the test floods it.
   const scene = new AerialScene({ seed: 11, rainSpots: [{ sn: spot.sn, lat: spot.lat, lon: spot.lon }], waterDepthMm: (sn) => (sn === spot.sn ? floodedMm : 0) });
-  agent = new DockAgent({
-    sn: cred.sn,
-    secret: cred.secret,
-    brokerUrl: sys.mqttUrl,
-    lat: cred.lat,
-    lon: cred.lon,
-    altAmslM: cred.altAmslM,
-    droneSysId: cred.droneSysId,
-    autopilot: 'sim',
-    groundStation: { kind: 'mqtt', flushMs: 20 },
-    weather,
-    lidOpenMs: 200,
-    osdIntervalMs: 500,
-    hmsIntervalMs: 1000,
-    sim: { timeScale: 25, ekfReadyAfterS: 1, gcsTimeoutMs: 60_000 },
-    camera: { hubUrl: sys.httpUrl, spoolDir: fs.mkdtempSync(path.join(os.tmpdir(), 'yzg-spool-det-')), scene, widthPx: 400, heightPx: 300, retryBaseMs: 100, retryMaxMs: 1000 },
-    log: silentLogger(),
-  });
-  await agent.start();
+  agent = await startSimDock(sys, 'DK-SQ-01', { timeScale: 25, ekfReadyAfterS: 1, gcsTimeoutMs: 60_000 }, { camera: { scene }, weather });
   for (const u of ['water', 'duty']) tokens[u] = await sys.login(u);
   await until('the dock ready and its drone linked', async () => {
     const d = (await api<DockView[]>('GET', '/api/v1/docks', 'duty')).body.find((x) => x.sn === 'DK-SQ-01');

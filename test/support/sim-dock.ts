@@ -19,12 +19,19 @@ export async function until<T>(what: string, fn: () => Promise<T | undefined | f
   }
 }
 
+/** What a flying test needs of its centre: the seeded docks and where the broker and the hub listen. */
+export type SimDockHost = { centre: Pick<TestSystem['centre'], 'seedResult'>; mqttUrl: string; httpUrl: string };
+
+/** The camera of a simulated dock: `true` for the defaults, or a scene and image size of the test's own. */
+export type SimDockCamera = boolean | { scene?: AerialScene; widthPx?: number; heightPx?: number };
+
 /**
  * Starts the seeded dock `sn` of `system` with a simulated drone over MQTT, fair weather, fast lid
  * and reports; with `camera`, the drone's simulated camera renders small images of the district
- * (seed 11) at each trigger and uploads them to the hub.
+ * (default seed 11, 400×300) at each trigger and uploads them to the hub.
  */
-export async function startSimDock(system: TestSystem, sn: string, sim: DockAgentOptions['sim'], opts: { camera?: boolean } = {}): Promise<DockAgent> {
+export async function startSimDock(system: SimDockHost, sn: string, sim: DockAgentOptions['sim'], opts: { camera?: SimDockCamera; weather?: SimulatedWeatherStation } = {}): Promise<DockAgent> {
+  const cam = opts.camera === true ? {} : opts.camera || undefined;
   const cred = system.centre.seedResult.docks!.find((d) => d.sn === sn);
   if (!cred) throw new Error(`no seeded dock ${sn}`);
   const agent = new DockAgent({
@@ -37,13 +44,13 @@ export async function startSimDock(system: TestSystem, sn: string, sim: DockAgen
     droneSysId: cred.droneSysId,
     autopilot: 'sim',
     groundStation: { kind: 'mqtt', flushMs: 20 },
-    weather: new SimulatedWeatherStation({ windMps: 3, windFromDeg: 90, rainMmPerH: 0, temperatureC: 25 }),
+    weather: opts.weather ?? new SimulatedWeatherStation({ windMps: 3, windFromDeg: 90, rainMmPerH: 0, temperatureC: 25 }),
     lidOpenMs: 200,
     osdIntervalMs: 500,
     hmsIntervalMs: 1000,
     sim,
-    ...(opts.camera
-      ? { camera: { hubUrl: system.httpUrl, spoolDir: fs.mkdtempSync(path.join(os.tmpdir(), `yzg-spool-${sn}-`)), scene: new AerialScene({ seed: 11 }), widthPx: 400, heightPx: 300, retryBaseMs: 100, retryMaxMs: 1000 } }
+    ...(cam
+      ? { camera: { hubUrl: system.httpUrl, spoolDir: fs.mkdtempSync(path.join(os.tmpdir(), `yzg-spool-${sn}-`)), scene: cam.scene ?? new AerialScene({ seed: 11 }), widthPx: cam.widthPx ?? 400, heightPx: cam.heightPx ?? 300, retryBaseMs: 100, retryMaxMs: 1000 } }
       : {}),
     log: silentLogger(),
   });
