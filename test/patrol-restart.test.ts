@@ -17,8 +17,7 @@ import { HUB_SERVICE_USER, startCentre, type Centre } from '../cli/centre.ts';
 import { loadConfig, type Config } from '../common/config.ts';
 import { silentLogger } from '../common/logger.ts';
 import { createRegistry } from '../common/metrics.ts';
-import { DockAgent } from '../edge/dock/dock-agent.ts';
-import { SimulatedWeatherStation } from '../edge/dock/weather-station.ts';
+import type { DockAgent } from '../edge/dock/dock-agent.ts';
 import { AerialScene } from '../edge/world/aerial/aerial-scene.ts';
 import { createPool, type Pool } from '../hub/db/pool.ts';
 import { createHubServices } from '../hub/services/index.ts';
@@ -26,6 +25,7 @@ import type { MediaView } from '../protocol/media.schema.ts';
 import type { CreateTaskBody, TaskView } from '../protocol/task.schema.ts';
 import { createTestDatabase, type TestDatabase } from './support/database.ts';
 import { TEST_DEMO_PASSWORD } from './support/system.ts';
+import { startSimDock, until } from './support/sim-dock.ts';
 
 const log = silentLogger();
 const PATROL = { tickMs: 300, watchMs: 300, leaseS: 3, launchRetryS: 1, rechargeS: 1 };
@@ -48,16 +48,6 @@ async function freePort(): Promise<number> {
   const port = (s.address() as net.AddressInfo).port;
   await new Promise<void>((r) => s.close(() => r()));
   return port;
-}
-
-async function until<T>(what: string, fn: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 90_000): Promise<T> {
-  const t0 = Date.now();
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 async function api<T>(method: 'GET' | 'POST', url: string, as: string, payload?: unknown): Promise<{ status: number; body: T }> {
@@ -93,27 +83,8 @@ beforeAll(async () => {
     YZG_DEMO_PASSWORD: TEST_DEMO_PASSWORD,
   });
   centre = await startCentre(config, log, undefined, { patrol: PATROL });
-  const cred = centre.seedResult.docks!.find((d) => d.sn === 'DK-SQ-01')!;
-  agent = new DockAgent({
-    sn: cred.sn,
-    secret: cred.secret,
-    brokerUrl: `mqtt://127.0.0.1:${bound.port}`,
-    lat: cred.lat,
-    lon: cred.lon,
-    altAmslM: cred.altAmslM,
-    droneSysId: cred.droneSysId,
-    autopilot: 'sim',
-    groundStation: { kind: 'mqtt', flushMs: 20 },
-    weather: new SimulatedWeatherStation({ windMps: 3, windFromDeg: 90, rainMmPerH: 0, temperatureC: 25 }),
-    lidOpenMs: 200,
-    osdIntervalMs: 500,
-    hmsIntervalMs: 1000,
-    // Slower than the other patrol tests, so that the flight outlasts the restart.
-    sim: { timeScale: 8, ekfReadyAfterS: 1, gcsTimeoutMs: 60_000 },
-    camera: { hubUrl: centre.hub.url, spoolDir: tmp('yzg-restart-spool-'), scene: new AerialScene({ seed: 5 }), widthPx: 320, heightPx: 240, retryBaseMs: 200, retryMaxMs: 1000 },
-    log,
-  });
-  await agent.start();
+  // Slower than the other patrol tests, so that the flight outlasts the restart.
+  agent = await startSimDock({ centre, mqttUrl: `mqtt://127.0.0.1:${bound.port}`, httpUrl: centre.hub.url }, 'DK-SQ-01', { timeScale: 8, ekfReadyAfterS: 1, gcsTimeoutMs: 60_000 }, { camera: { scene: new AerialScene({ seed: 5 }), widthPx: 320, heightPx: 240 } });
   await until('dock ready', async () => {
     const d = (await api<{ droneLinked: boolean; state: string }>('GET', '/api/v1/docks/DK-SQ-01', 'duty')).body;
     return d.droneLinked && d.state === 'idle';
