@@ -17,6 +17,25 @@ export interface SeriesPoint {
   rainMaxMmPerH: number | null;
 }
 
+/** How far behind now a rollup may be: newer buckets are aggregated from the readings at query time. */
+const ROLLUP_LAG = { '1m': '15 minutes', '1h': '3 hours' } as const;
+
+/**
+ * One sensor's ($1) rollup rows in [$2, $3) as `t, n, depthAvgMm …`: stored buckets before the cut
+ * (`lag` before now, on a bucket boundary), buckets aggregated from `sensor_reading` from the cut on.
+ */
+function currentRollup(table: string, width: string, lag: string): string {
+  const cut = `date_bin('${width}', now() - interval '${lag}', 'epoch')`;
+  return `SELECT bucket AS t, n::int AS n, depth_avg_mm AS "depthAvgMm", depth_min_mm AS "depthMinMm", depth_max_mm AS "depthMaxMm",
+            rain_avg_mm_per_h AS "rainAvgMmPerH", rain_max_mm_per_h AS "rainMaxMmPerH"
+            FROM ${table} WHERE sensor_sn = $1 AND bucket >= $2 AND bucket < least($3::timestamptz, ${cut})
+          UNION ALL
+          SELECT date_bin('${width}', ts, 'epoch') AS t, count(*)::int AS n, avg(depth_mm)::real, min(depth_mm)::real, max(depth_mm)::real,
+            avg(rain_mm_per_h)::real, max(rain_mm_per_h)::real
+            FROM sensor_reading WHERE sensor_sn = $1 AND ts >= greatest($2::timestamptz, ${cut}) AND ts < $3
+            GROUP BY 1`;
+}
+
 /** Reads and maintains `sensor_rollup_1m` / `sensor_rollup_1h`. */
 export class RollupRepository {
   private timescale: boolean | undefined;
@@ -48,23 +67,26 @@ export class RollupRepository {
     }
   }
 
-  /** A sensor's series in [from, to) at the chosen bucket width, oldest first. */
+  /**
+   * A sensor's series in [from, to) at the chosen bucket width, oldest first. Buckets older than the
+   * rollups' lag come from the rollups; the most recent ones are aggregated from the readings
+   * themselves, so a reading committed a moment ago is in the answer already (the maintainer here and
+   * TimescaleDB's refresh policy both run behind by seconds to minutes).
+   */
   async series(sn: string, from: Date, to: Date, bucket: SeriesBucket, limit: number): Promise<SeriesPoint[]> {
-    const cols = `n::int AS n, depth_avg_mm AS "depthAvgMm", depth_min_mm AS "depthMinMm", depth_max_mm AS "depthMaxMm",
-      rain_avg_mm_per_h AS "rainAvgMmPerH", rain_max_mm_per_h AS "rainMaxMmPerH"`;
     let sql: string;
     if (bucket === 'raw') {
       sql = `SELECT ts AS t, 1 AS n, depth_mm AS "depthAvgMm", depth_mm AS "depthMinMm", depth_mm AS "depthMaxMm",
                rain_mm_per_h AS "rainAvgMmPerH", rain_mm_per_h AS "rainMaxMmPerH"
                FROM sensor_reading WHERE sensor_sn = $1 AND ts >= $2 AND ts < $3 ORDER BY ts LIMIT $4`;
     } else if (bucket === '1d') {
-      sql = `SELECT date_bin('1 day', bucket, 'epoch') AS t, sum(n)::int AS n,
-               (sum(depth_avg_mm * n) / sum(n))::real AS "depthAvgMm", min(depth_min_mm) AS "depthMinMm", max(depth_max_mm) AS "depthMaxMm",
-               (sum(rain_avg_mm_per_h * n) / nullif(sum(n), 0))::real AS "rainAvgMmPerH", max(rain_max_mm_per_h) AS "rainMaxMmPerH"
-               FROM sensor_rollup_1h WHERE sensor_sn = $1 AND bucket >= $2 AND bucket < $3 GROUP BY 1 ORDER BY 1 LIMIT $4`;
+      sql = `SELECT date_bin('1 day', t, 'epoch') AS t, sum(n)::int AS n,
+               (sum("depthAvgMm" * n) / sum(n))::real AS "depthAvgMm", min("depthMinMm") AS "depthMinMm", max("depthMaxMm") AS "depthMaxMm",
+               (sum("rainAvgMmPerH" * n) / nullif(sum(n), 0))::real AS "rainAvgMmPerH", max("rainMaxMmPerH") AS "rainMaxMmPerH"
+               FROM (${currentRollup('sensor_rollup_1h', '1 hour', ROLLUP_LAG['1h'])}) h GROUP BY 1 ORDER BY 1 LIMIT $4`;
     } else {
-      sql = `SELECT bucket AS t, ${cols} FROM ${bucket === '1m' ? 'sensor_rollup_1m' : 'sensor_rollup_1h'}
-               WHERE sensor_sn = $1 AND bucket >= $2 AND bucket < $3 ORDER BY bucket LIMIT $4`;
+      const [table, width] = bucket === '1m' ? (['sensor_rollup_1m', '1 minute'] as const) : (['sensor_rollup_1h', '1 hour'] as const);
+      sql = `${currentRollup(table, width, ROLLUP_LAG[bucket])} ORDER BY t LIMIT $4`;
     }
     const r = await this.db.query<SeriesPoint & { t: Date }>(sql, [sn, from, to, limit]);
     return r.rows.map((row) => ({ ...row, t: new Date(row.t).toISOString() }));
