@@ -1,7 +1,7 @@
 /**
  * Ingest benchmark, all in one run on loopback: 50 MQTT sensor clients (each with its own
  * credentials, QoS 1, batches of readings like the sensor agent sends) → broker → the hub (its
- * MQTT consumer, batching writer, sensor rules, live WebSocket) → PostgreSQL.
+ * MQTT consumer, batching writer, sensor rules, live WebSocket to a big screen in the devices' thread) → PostgreSQL.
  *
  *  - sustained: readings committed per second, publishing as fast as PUBACKs allow;
  *    baseline: the same pipeline writing one INSERT per reading;
@@ -14,7 +14,6 @@ import os from 'node:os';
 import path from 'node:path';
 import net from 'node:net';
 import { Worker } from 'node:worker_threads';
-import WebSocket from 'ws';
 import type { Benchmark, BenchRow } from './types.ts';
 import type { Config } from '../common/config.ts';
 import { createRegistry } from '../common/metrics.ts';
@@ -56,7 +55,7 @@ interface BrokerHandle {
   close(): Promise<void>;
 }
 
-async function startAedes(pool: Pool): Promise<BrokerHandle> {
+export async function startAedes(pool: Pool): Promise<BrokerHandle> {
   const services = createHubServices(pool, silentLogger());
   const broker = await createBroker({ authenticateDevice: (sn, s) => services.auth.authenticateDevice(sn, s), services: { 'svc-hub': HUB_PASS }, log: silentLogger(), registry: createRegistry() });
   const { port } = await broker.listen({ host: '127.0.0.1', port: 0 });
@@ -127,7 +126,7 @@ let publishedTotal = 0;
 /** Absolute time in ms with sub-millisecond resolution, comparable across threads. */
 const nowAbs = () => performance.timeOrigin + performance.now();
 
-async function pass(pool: Pool, o: PassOptions, runId: string): Promise<PassResult> {
+export async function pass(pool: Pool, o: PassOptions, runId: string): Promise<PassResult> {
   const log = silentLogger();
   const services = createHubServices(pool, log);
   const naiveRepo = {
@@ -150,32 +149,41 @@ async function pass(pool: Pool, o: PassOptions, runId: string): Promise<PassResu
     readingRepo: o.naive ? naiveRepo : undefined,
     sensingTickMs: 0,
   });
-  const published = new Map<string, number>();
+  // Publish time of each reading, by sensor and sequence number (an array per sensor: the lookup
+  // runs in the hub's thread for every committed reading and must cost next to nothing).
+  const published = new Map<string, number[]>(sns.map((sn) => [sn, []]));
+  const publishedAt = (sn: string, seq: number) => published.get(sn)?.[seq];
   const commitLat: number[] = [];
-  const wsLat: number[] = [];
   hub.live.subscribe((m: LiveMessage) => {
-    if (m.type !== 'reading') return;
-    const t = published.get(`${m.sn}/${m.reading.seq}`);
-    if (t !== undefined) commitLat.push(nowAbs() - t);
+    if (m.type !== 'readings') return;
+    const at = nowAbs();
+    for (const r of m.readings) {
+      const t = publishedAt(r.sn, r.seq);
+      if (t !== undefined) commitLat.push(at - t);
+    }
   });
   const token = hub.app.jwt.sign({ sub: '0', username: 'bench', role: 'duty_officer', regionCode: '440113' });
-  const ws = new WebSocket(`${hub.url.replace('http', 'ws')}/api/v1/live?token=${token}`);
-  ws.on('message', (d) => {
-    const m = JSON.parse(String(d)) as LiveMessage;
-    if (m.type !== 'reading') return;
-    const t = published.get(`${m.sn}/${m.reading.seq}`);
-    if (t !== undefined) wsLat.push(nowAbs() - t);
-  });
-  await new Promise((r) => ws.once('message', r)); // hello
   // The devices run in their own thread, as field devices are not in the hub's process.
   const worker = new Worker(new URL('./publisher.worker.mjs', import.meta.url), {
-    workerData: { url: o.broker.url, sns, topics: sns.map((sn) => sensorTopic(sn, 'telemetry')), secret: SECRET, batch: o.batch, mode: o.mode, tsBaseMs: o.tsBaseMs },
+    workerData: {
+      url: o.broker.url,
+      sns,
+      topics: sns.map((sn) => sensorTopic(sn, 'telemetry')),
+      secret: SECRET,
+      batch: o.batch,
+      mode: o.mode,
+      tsBaseMs: o.tsBaseMs,
+      liveUrl: `${hub.url.replace('http', 'ws')}/api/v1/live?token=${token}`,
+    },
   });
   const fromWorker = (kind: string) =>
-    new Promise<{ kind: string; total?: number }>((resolve) => {
+    new Promise<{ kind: string; total?: number; wsLatencies?: number[] }>((resolve) => {
       const on = (m: { kind: string; items?: Array<[string, number, number, number]> }) => {
         if (m.kind === 'published') {
-          for (const [sn, seq0, n, t] of m.items!) for (let k = 0; k < n; k++) published.set(`${sn}/${seq0 + k}`, t);
+          for (const [sn, seq0, n, t] of m.items!) {
+            const times = published.get(sn)!;
+            for (let k = 0; k < n; k++) times[seq0 + k] = t;
+          }
           return;
         }
         if (m.kind === kind) {
@@ -194,10 +202,9 @@ async function pass(pool: Pool, o: PassOptions, runId: string): Promise<PassResu
   while (hub.writer.stats.committed - committedBefore < total) await new Promise((r) => setTimeout(r, 5));
   const seconds = (performance.now() - t0) / 1000;
   await new Promise((r) => setTimeout(r, 200));
-  ws.close();
   const closed = fromWorker('closed');
   worker.postMessage('close');
-  await closed;
+  const wsLat = (await closed).wsLatencies!;
   await worker.terminate();
   await hub.close();
   publishedTotal += total;

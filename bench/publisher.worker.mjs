@@ -2,13 +2,34 @@
 // given serial numbers is an MQTT client with its own credentials, publishing batches of readings
 // at QoS 1. Reports each message's publish time (absolute, ms) to the parent. Topics come from the
 // parent (built by protocol/topics.ts): this plain-JS thread loads no TypeScript.
+// The big screen's live WebSocket is also opened here, not in the hub's thread (a browser is not
+// in the hub's process): publish→WebSocket latency is measured in this thread and reported at the end.
 import { parentPort, workerData } from 'node:worker_threads';
 import mqtt from 'mqtt';
+import WebSocket from 'ws';
 
-const { url, sns, topics, secret, batch, mode, tsBaseMs } = workerData;
+const { url, sns, topics, secret, batch, mode, tsBaseMs, liveUrl } = workerData;
 const now = () => performance.timeOrigin + performance.now();
 const clients = await Promise.all(sns.map((sn) => mqtt.connectAsync(url, { username: sn, password: secret, protocolVersion: 4, reconnectPeriod: 0 })));
 const seqs = sns.map(() => 0);
+/** Publish time of each reading, by device index and sequence number. */
+const publishedAt = sns.map(() => []);
+const deviceOf = new Map(sns.map((sn, d) => [sn, d]));
+const wsLatencies = [];
+const ws = new WebSocket(liveUrl);
+ws.on('message', (data) => {
+  const m = JSON.parse(String(data));
+  if (m.type !== 'readings') return;
+  const at = now();
+  for (const r of m.readings) {
+    const t = publishedAt[deviceOf.get(r.sn)]?.[r.seq];
+    if (t !== undefined) wsLatencies.push(at - t);
+  }
+});
+await new Promise((resolve, reject) => {
+  ws.once('message', resolve); // hello
+  ws.once('error', reject);
+});
 let pending = [];
 const flushReports = () => {
   if (pending.length) parentPort.postMessage({ kind: 'published', items: pending });
@@ -21,7 +42,9 @@ const send = (d) => {
     const seq = seqs[d]++;
     readings.push({ seq, ts: new Date(tsBaseMs + seq * 100).toISOString(), depthMm: (seq * 7) % 120, rainMmPerH: 12.5 });
   }
-  pending.push([sns[d], seq0, batch, now()]);
+  const t = now();
+  for (let k = 0; k < batch; k++) publishedAt[d][seq0 + k] = t;
+  pending.push([sns[d], seq0, batch, t]);
   if (pending.length >= 200) flushReports();
   return clients[d].publishAsync(topics[d], JSON.stringify({ readings }), { qos: 1 });
 };
@@ -61,5 +84,6 @@ if (mode.kind === 'sustained') {
 flushReports();
 parentPort.postMessage({ kind: 'done', total });
 await new Promise((r) => parentPort.once('message', r)); // close
+ws.close();
 await Promise.all(clients.map((c) => c.endAsync()));
-parentPort.postMessage({ kind: 'closed' });
+parentPort.postMessage({ kind: 'closed', wsLatencies });

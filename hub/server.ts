@@ -22,6 +22,7 @@ import { workflowAlarmSink } from './services/alarm-events.ts';
 import { alarmRoutes } from './routes/alarms/index.ts';
 import { rainModeRoutes } from './routes/rain-mode/index.ts';
 import { sensorTopic } from '../protocol/topics.ts';
+import { LIVE_READINGS_MAX } from '../protocol/api.schema.ts';
 import { DEFAULT_RULES } from '../analytics/sensor-rules/rules.config.ts';
 import { createMediaService, type MediaOptions, type MediaService } from './services/media.service.ts';
 import { mediaRoutes } from './routes/media/index.ts';
@@ -96,7 +97,7 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
     onWritten: (rows) => late.ingest?.acknowledge(rows),
     onCommitted: (rows, at) => {
       const receivedAt = at.toISOString();
-      for (const { sn, ...reading } of rows) live.publish({ type: 'reading', sn, reading: { ...reading, receivedAt } });
+      for (let i = 0; i < rows.length; i += LIVE_READINGS_MAX) live.publish({ type: 'readings', receivedAt, readings: rows.slice(i, i + LIVE_READINGS_MAX) });
       rollups.touched(rows.map((r) => Date.parse(r.ts)));
       void late.sensing?.onReadings(rows, at);
     },

@@ -105,11 +105,19 @@ export const ReadingsQuery = Type.Object(
 /** Query of a readings request. */
 export type ReadingsQuery = Static<typeof ReadingsQuery>;
 
+/** Most readings in one `readings` live message. */
+export const LIVE_READINGS_MAX = 500;
+
 /** Messages the hub pushes on the live WebSocket `GET /api/v1/live`. */
 export type LiveMessage =
   | DockLiveMessage
   | { type: 'hello'; user: string; serverTime: string }
-  | { type: 'reading'; sn: string; reading: SensorReading & { receivedAt: string } }
+  /**
+   * Readings committed together (one write of the hub, at most `LIVE_READINGS_MAX`), in one
+   * message: at thousands of readings a second a frame per reading costs the hub and the screens
+   * more than the readings themselves.
+   */
+  | { type: 'readings'; receivedAt: string; readings: Array<SensorReading & { sn: string }> }
   | { type: 'status'; sn: string; online: boolean; ts: string }
   | SensingLiveMessage
   | WorkflowLiveMessage

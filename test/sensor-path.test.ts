@@ -53,10 +53,10 @@ describe('sensor path', () => {
     const t0 = Date.now();
     await sys.publishReading(sn, { seq: 1, ts, depthMm: 186, rainMmPerH: 42 });
     const row = await waitFor(async () => (await sys.centre.pool.query('SELECT depth_mm FROM sensor_reading WHERE sensor_sn = $1 AND seq = 1', [sn])).rows[0]);
-    const live = await waitFor(async () => messages.find((m) => m.type === 'reading' && m.sn === sn));
+    const live = await waitFor(async () => messages.find((m) => m.type === 'readings' && m.readings.some((r) => r.sn === sn)));
     const elapsedMs = Date.now() - t0;
     expect(row.depth_mm).toBe(186);
-    expect(live).toMatchObject({ type: 'reading', sn, reading: { seq: 1, depthMm: 186, rainMmPerH: 42 } });
+    expect(live).toMatchObject({ type: 'readings', readings: [{ sn, seq: 1, depthMm: 186, rainMmPerH: 42 }] });
     expect(elapsedMs).toBeLessThan(2000);
     ws.close();
   });

@@ -16,7 +16,13 @@ export interface LevelChange {
 /** The depth-band state of one sensor. */
 export class DepthBandRule {
   private level = 0;
-  private targets: Array<{ t: number; level: number }> = [];
+  /** The target level in force now, and since when. */
+  private target: number | undefined;
+  /**
+   * For each target level (0–4), when it last stopped being in force (+∞ while it is): a level was
+   * in force at some time in a window [since, now] exactly when this is after `since`.
+   */
+  private readonly levelEndMs = [Number.NEGATIVE_INFINITY, Number.NEGATIVE_INFINITY, Number.NEGATIVE_INFINITY, Number.NEGATIVE_INFINITY, Number.NEGATIVE_INFINITY];
   private readonly recentMin = new SlidingExtreme('min');
   private firstT: number | undefined;
 
@@ -57,27 +63,37 @@ export class DepthBandRule {
     const risingFast = this.firstT < tMs && depthMm - (this.recentMin.value ?? depthMm) >= this.cfg.riseMm;
     const band = this.bandOf(depthMm);
     const target = Math.min(4, band + (risingFast && depthMm > 0 ? 1 : 0));
-    // Runs of equal targets: the list stays as short as the number of changes in the window.
-    if (this.targets[this.targets.length - 1]?.level !== target) this.targets.push({ t: tMs, level: target });
-    const keepMs = Math.max(this.cfg.raiseAfterMs, this.cfg.lowerAfterMs);
-    while (this.targets.length > 1 && this.targets[1]!.t <= tMs - keepMs) this.targets.shift();
+    if (target !== this.target) {
+      if (this.target !== undefined) this.levelEndMs[this.target] = tMs;
+      this.levelEndMs[target] = Number.POSITIVE_INFINITY;
+      this.target = target;
+    }
 
-    const held = (spanMs: number, pick: (levels: number[]) => number): number | undefined => {
-      const since = tMs - spanMs;
-      if (this.firstT! > since) return undefined; // not observed for the whole span yet
-      // The entry in force at the start of the span, and every one after it.
-      const start = this.targets.findLastIndex((x) => x.t <= since);
-      return pick(this.targets.slice(start).map((x) => x.level));
-    };
     let next = this.level;
-    const up = held(this.cfg.raiseAfterMs, (l) => Math.min(...l));
+    const up = this.heldLevel(tMs - this.cfg.raiseAfterMs, 'min');
     if (up !== undefined && up > this.level) next = up;
     else {
-      const down = held(this.cfg.lowerAfterMs, (l) => Math.max(...l));
+      const down = this.heldLevel(tMs - this.cfg.lowerAfterMs, 'max');
       if (down !== undefined && down < this.level) next = down;
     }
     if (next === this.level) return undefined;
     this.level = next;
     return { level: next, band, risingFast, depthMm };
+  }
+
+  /**
+   * The lowest (`min`) or highest (`max`) target level in force at any time since `since`, or
+   * undefined when the sensor has not been observed for that long. Levels are few (0–4): one look
+   * at each instead of a scan of the window's readings.
+   */
+  private heldLevel(since: number, pick: 'min' | 'max'): number | undefined {
+    if (this.firstT! > since) return undefined;
+    let found: number | undefined;
+    for (let l = 0; l < this.levelEndMs.length; l++) {
+      if (this.levelEndMs[l]! <= since) continue;
+      if (pick === 'min') return l;
+      found = l;
+    }
+    return found;
   }
 }

@@ -23,7 +23,7 @@ describe('live message filter', () => {
   });
 
   it('lets everyone see district-wide readings', () => {
-    const r = { type: 'reading', sn: 'WL-1', reading: { seq: 1, ts: '', depthMm: 1, receivedAt: '' } } as LiveMessage;
+    const r = { type: 'readings', receivedAt: '', readings: [{ sn: 'WL-1', seq: 1, ts: '', depthMm: 1 }] } as LiveMessage;
     expect(mayReceive(otherTown, r)).toBe(true);
   });
 });

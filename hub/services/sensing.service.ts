@@ -143,14 +143,15 @@ export class SensingService {
   /** Feeds readings just committed to the database. */
   onReadings(rows: readonly SensorReadingRow[], receivedAt: Date): Promise<void> {
     return this.serial(async () => {
-      const sorted = [...rows].sort((a, b) => Date.parse(a.ts) - Date.parse(b.ts));
+      // Parse each time once: a batch holds thousands of readings.
+      const sorted = rows.map((r) => ({ r, t: Date.parse(r.ts) })).sort((a, b) => a.t - b.t);
       const touchedTowns = new Map<string, number>();
-      for (const r of sorted) {
+      const receivedMs = receivedAt.getTime();
+      for (const { r, t } of sorted) {
         const s = this.sensors.get(r.sn);
         if (!s) continue;
-        const t = Date.parse(r.ts);
-        s.lastSeenMs = Math.max(s.lastSeenMs, receivedAt.getTime());
-        if (this.open.has(`${r.sn}/offline`)) await this.apply(s.meta.sn, 'offline', 0, '', {}, receivedAt, s.meta);
+        s.lastSeenMs = Math.max(s.lastSeenMs, receivedMs);
+        if (this.open.size > 0 && this.open.has(`${r.sn}/offline`)) await this.apply(s.meta.sn, 'offline', 0, '', {}, receivedAt, s.meta);
         const change = s.depth.update(t, r.depthMm);
         if (change) {
           const title = change.level > 0 ? `${s.meta.name} ${DEPTH_LEVEL_NAMES_ZH[change.level]} ${(r.depthMm / 10).toFixed(0)} cm` : '';

@@ -1,5 +1,6 @@
 /** The hub's live WebSocket (`/api/v1/live`), reconnected with capped exponential backoff. */
 import type { LiveMessage } from '../../../protocol/api.schema.ts';
+import type { SensorReading } from '../../../protocol/sensor.schema.ts';
 
 /** First reconnect delay, milliseconds. */
 export const RECONNECT_BASE_MS = 500;
@@ -12,8 +13,18 @@ export function reconnectDelayMs(attempt: number, random: () => number = Math.ra
   return Math.round(capped * (0.8 + 0.4 * random()));
 }
 
-/** The live messages the big screen acts on; the feed carries others (docks, tickets…) too. */
-export type SensorLiveMessage = Extract<LiveMessage, { type: 'hello' | 'reading' | 'status' }>;
+/** One committed reading of a sensor, as the big screen applies it. */
+export interface ReadingLiveMessage {
+  type: 'reading';
+  sn: string;
+  reading: SensorReading & { receivedAt: string };
+}
+
+/**
+ * The live messages the big screen acts on (a `readings` frame is unpacked into one `reading` per
+ * reading); the feed carries others (docks, tickets…) too.
+ */
+export type SensorLiveMessage = Extract<LiveMessage, { type: 'hello' | 'status' }> | ReadingLiveMessage;
 
 /** Parses one text frame into a JSON object; null for anything else. */
 export function parseFrameObject(data: unknown): Record<string, unknown> | null {
@@ -26,23 +37,32 @@ export function parseFrameObject(data: unknown): Record<string, unknown> | null 
   }
 }
 
-/** Parses one text frame; null for anything that is not a well-formed message the big screen uses. */
-export function parseLiveMessage(data: unknown): SensorLiveMessage | null {
+/**
+ * Parses one text frame into the messages the big screen uses: a `readings` frame gives one
+ * `reading` per well-formed reading in it; anything else gives none.
+ */
+export function parseLiveMessages(data: unknown): SensorLiveMessage[] {
   const m = parseFrameObject(data);
-  if (!m) return null;
+  if (!m) return [];
   switch (m.type) {
     case 'hello':
-      return m as unknown as SensorLiveMessage;
-    case 'reading': {
-      const r = m.reading as Record<string, unknown> | undefined;
-      if (typeof m.sn !== 'string' || typeof r !== 'object' || r === null) return null;
-      if (typeof r.depthMm !== 'number' || typeof r.ts !== 'string' || typeof r.seq !== 'number') return null;
-      return m as unknown as SensorLiveMessage;
+      return [m as unknown as SensorLiveMessage];
+    case 'readings': {
+      if (typeof m.receivedAt !== 'string' || !Array.isArray(m.readings)) return [];
+      const receivedAt = m.receivedAt;
+      const out: SensorLiveMessage[] = [];
+      for (const item of m.readings as unknown[]) {
+        if (typeof item !== 'object' || item === null) continue;
+        const { sn, ...r } = item as Record<string, unknown>;
+        if (typeof sn !== 'string' || typeof r.depthMm !== 'number' || typeof r.ts !== 'string' || typeof r.seq !== 'number') continue;
+        out.push({ type: 'reading', sn, reading: { ...(r as unknown as SensorReading), receivedAt } });
+      }
+      return out;
     }
     case 'status':
-      return typeof m.sn === 'string' && typeof m.online === 'boolean' ? (m as unknown as SensorLiveMessage) : null;
+      return typeof m.sn === 'string' && typeof m.online === 'boolean' ? [m as unknown as SensorLiveMessage] : [];
     default:
-      return null;
+      return [];
   }
 }
 
@@ -86,8 +106,7 @@ export class LiveFeed {
       this.handlers.onOpen();
     };
     socket.onmessage = (event: MessageEvent) => {
-      const message = parseLiveMessage(event.data);
-      if (message) this.handlers.onMessage(message);
+      for (const message of parseLiveMessages(event.data)) this.handlers.onMessage(message);
     };
     socket.onclose = () => {
       if (this.closed || this.socket !== socket) return;
