@@ -18,9 +18,10 @@ import { nadirPose, renderAerialImage } from '../edge/world/aerial/aerial-render
 
 const SPEC: DatasetSpec = { name: 'ci-s303', sceneSeed: 303, poseSeed: 3030, count: 14, widthPx: 1024, heightPx: 768, density: { garbagePerBlock: 0.9, debrisPer60M: 0.6 } };
 
-// measured with the committed model: recall 0.84, precision 0.39 on these 14 images (19 objects)
-const RECALL_FLOOR = 0.6;
-const PRECISION_FLOOR = 0.15;
+// measured with the committed model and its box voting: recall 0.89, precision 0.74 on these 14
+// images (19 objects); without voting (NMS at 0.3) it was 0.84 and 0.39
+const RECALL_FLOOR = 0.7;
+const PRECISION_FLOOR = 0.5;
 
 let root: string;
 let detector: Detector;

@@ -59,6 +59,13 @@ export const ModelDescriptor = Type.Object(
     scoreThreshold: Type.Number({ minimum: 0, maximum: 1 }),
     /** Boxes of the same class overlapping more than this are suppressed. */
     iouThreshold: Type.Number({ minimum: 0, maximum: 1 }),
+    /**
+     * Box voting (YOLO layouts): each suppressed box scoring at least `minScore` moves the kept box
+     * that suppressed it towards itself, weighted by score. Candidates down to `minScore` are
+     * decoded for the vote even when `scoreThreshold` is higher, so a box does not depend on the
+     * threshold it is reported at.
+     */
+    boxVoting: Type.Optional(Type.Object({ minScore: Type.Number({ minimum: 0, maximum: 1 }) }, { additionalProperties: false })),
     /** At most this many detections per image. */
     maxDetections: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000 })),
     /** PaddleOCR DB settings. */

@@ -4,6 +4,22 @@ import { decodeDb } from './db.postprocess.ts';
 import { iou, nmsByClass, type ScoredBox } from './nms.ts';
 import { boxToImage, toNchw } from './preprocess.ts';
 import { decodeYolov5, decodeYolov8 } from './yolo.postprocess.ts';
+import { postprocess } from './run-model.ts';
+import type { ModelDescriptor } from './model-descriptor.ts';
+
+/** A one-class YOLOv8 model with box voting, for the post-processing tests. */
+const DESCRIPTOR_FOR_VOTING = {
+  id: 'voting-test',
+  name: 'voting test',
+  file: 'none.onnx',
+  input: { name: 'images', width: 64, height: 64, channels: 'RGB', scale: 1 / 255, mean: [0, 0, 0], std: [1, 1, 1], padValue: 114 },
+  output: { name: 'output0', layout: 'yolov8' },
+  classes: ['object'],
+  eventTypes: {},
+  scoreThreshold: 0.35,
+  iouThreshold: 0.1,
+  boxVoting: { minScore: 0.05 },
+} as unknown as ModelDescriptor;
 
 describe('non-maximum suppression', () => {
   it('keeps the best of overlapping boxes of one class and boxes of other classes', () => {
@@ -27,6 +43,52 @@ describe('non-maximum suppression', () => {
         for (const b of boxes) if (!boxes.some((o) => o !== b && o.classIndex === b.classIndex && iou(o.box, b.box) > 0.5)) expect(kept).toContain(b);
       }),
     );
+  });
+});
+
+describe('box voting', () => {
+  it('moves a kept box to the score-weighted mean of the boxes it suppressed, score and class unchanged', () => {
+    const boxes: ScoredBox[] = [
+      { box: [0, 0, 10, 10], score: 0.8, classIndex: 0 },
+      { box: [4, 0, 14, 10], score: 0.4, classIndex: 0 }, // IoU 0.43 with the first: votes
+      { box: [2, 2, 12, 12], score: 0.02, classIndex: 0 }, // suppressed, below minScore: no vote
+      { box: [0, 0, 10, 10], score: 0.7, classIndex: 1 }, // other class: kept on its own
+      { box: [40, 40, 50, 50], score: 0.3, classIndex: 0 }, // isolated: unchanged
+    ];
+    const kept = nmsByClass(boxes, 0.1, Infinity, { minScore: 0.05 });
+    expect(kept.map((k) => [k.classIndex, k.score])).toEqual([
+      [0, 0.8],
+      [1, 0.7],
+      [0, 0.3],
+    ]);
+    const x1 = (0.8 * 0 + 0.4 * 4) / 1.2;
+    const x2 = (0.8 * 10 + 0.4 * 14) / 1.2;
+    kept[0]!.box.forEach((v, i) => expect(v).toBeCloseTo([x1, 0, x2, 10][i]!, 9));
+    expect(kept[1]!.box).toEqual([0, 0, 10, 10]);
+    expect(kept[2]!.box).toEqual([40, 40, 50, 50]);
+    // without voting the same boxes are kept, where they were
+    expect(nmsByClass(boxes, 0.1).map((k) => k.box)).toEqual([boxes[0]!.box, boxes[3]!.box, boxes[4]!.box]);
+  });
+
+  it('reports a box the same whatever score threshold it is reported at', () => {
+    const d = {
+      ...DESCRIPTOR_FOR_VOTING,
+      scoreThreshold: 0.35,
+    };
+    // two cells of class 0 see one object; the weaker (0.2) is under the report threshold but votes
+    const cells = [
+      [16, 16, 16, 16, 0.9],
+      [20, 16, 16, 16, 0.2],
+    ];
+    const data = Float32Array.from([0, 1, 2, 3, 4].flatMap((k) => cells.map((c) => c[k]!)));
+    const lb = { scale: 1, padX: 0, padY: 0, imageWidthPx: 64, imageHeightPx: 64 };
+    const high = postprocess(d, data, [1, 5, 2], lb);
+    const low = postprocess({ ...d, scoreThreshold: 0.1 }, data, [1, 5, 2], lb);
+    expect(high).toHaveLength(1);
+    expect(low).toHaveLength(1);
+    expect(high[0]!.boxPx).toEqual(low[0]!.boxPx);
+    const cx = (0.9 * 16 + 0.2 * 20) / 1.1;
+    high[0]!.boxPx.forEach((v, i) => expect(v).toBeCloseTo([cx - 8, 8, cx + 8, 24][i]!, 6));
   });
 });
 

@@ -53,6 +53,8 @@ export function postprocess(d: ModelDescriptor, data: Float32Array, dims: readon
     }));
   }
   const decode = d.output.layout === 'yolov5' ? decodeYolov5 : decodeYolov8;
-  const kept = nmsByClass(decode(data, dims, d.classes.length, d.scoreThreshold), d.iouThreshold, max);
+  const voting = d.boxVoting;
+  const decodeFrom = voting ? Math.min(d.scoreThreshold, voting.minScore) : d.scoreThreshold;
+  const kept = nmsByClass(decode(data, dims, d.classes.length, decodeFrom), d.iouThreshold, max, voting).filter((k) => k.score >= d.scoreThreshold);
   return kept.map((k) => ({ ...label(k.classIndex), score: k.score, boxPx: boxToImage(k.box, lb) }));
 }

@@ -51,7 +51,15 @@ const AREA = { minLat: 22.89, maxLat: 23.07, minLon: 113.25, maxLon: 113.5 };
 
 /** The training set of the committed model and the held-out set it is evaluated on (another district, other places). */
 export const TRAIN_SPEC: DatasetSpec = { name: 'train-s101', sceneSeed: 101, poseSeed: 7001, count: 1200, widthPx: 512, heightPx: 384, density: { garbagePerBlock: 0.9, debrisPer60M: 0.6 } };
-export const HELDOUT_SPEC: DatasetSpec = { name: 'heldout-s202', sceneSeed: 202, poseSeed: 9002, count: 300, widthPx: 1024, heightPx: 768 };
+/** The validation set: settings are chosen on it, never on the held-out set. */
+export const VALIDATION_SPEC: DatasetSpec = { name: 'val-s404', sceneSeed: 404, poseSeed: 4040, count: 960, widthPx: 1024, heightPx: 768 };
+/**
+ * The held-out set the README reports: a district rendered for it alone (scene seed 505) and
+ * evaluated once, after every choice was made on the validation set.
+ */
+export const HELDOUT_SPEC: DatasetSpec = { name: 'heldout-s505', sceneSeed: 505, poseSeed: 9005, count: 300, widthPx: 1024, heightPx: 768 };
+/** The first held-out set (scene seed 202): evaluated four times in all, so no longer unseen. */
+export const HELDOUT_S202_SPEC: DatasetSpec = { name: 'heldout-s202', sceneSeed: 202, poseSeed: 9002, count: 300, widthPx: 1024, heightPx: 768 };
 
 /** Loads a cached set, rendering the missing images (`shard`/`shards` split the work between processes). */
 export async function buildDataset(spec: DatasetSpec, opts: { root: string; dataDir: string; shard?: number; shards?: number; log?: (msg: string) => void }): Promise<Sample[]> {

@@ -80,9 +80,13 @@ export const DESCRIPTOR: ModelDescriptor = {
   classes: ['waterlogging', 'garbage', 'floating-debris'],
   eventTypes: { waterlogging: 'waterlogging', garbage: 'exposed_garbage', 'floating-debris': 'river_debris' },
   scoreThreshold: 0.35,
-  // chosen on a validation set (scene seed 404), not on the held-out set: neighbouring cells of a
-  // large pond give boxes overlapping less than 0.45
-  iouThreshold: 0.3,
+  // Chosen on the validation set (scene seed 404, 960 images; both halves agree), never on the
+  // held-out set: neighbouring cells each see part of an object and place it slightly differently,
+  // so a kept box takes the score-weighted mean of every box it suppresses (overlap > 0.1) that
+  // scores 0.05 or more. mAP@0.5 on the two halves: 0.563 / 0.514 with plain NMS at 0.3,
+  // 0.783 / 0.799 with this.
+  iouThreshold: 0.1,
+  boxVoting: { minScore: 0.05 },
   maxDetections: 100,
 };
 
@@ -107,8 +111,8 @@ export interface Head {
 }
 
 /** A new head with seeded He-normal weights; class logits start at a 1 % prior. */
-export function createHead(seed: number, featMean: Float32Array, featStd: Float32Array): Head {
-  const sizes = [FEATURES, ...HIDDEN, OUTPUTS];
+export function createHead(seed: number, featMean: Float32Array, featStd: Float32Array, hidden: readonly number[] = HIDDEN): Head {
+  const sizes = [FEATURES, ...hidden, OUTPUTS];
   const layers = sizes.slice(1).map((out, k) => {
     const inp = sizes[k]!;
     const w = tf.variable(tf.randomNormal([inp, out], 0, Math.sqrt((k === sizes.length - 2 ? 0.1 : 2) / inp), 'float32', seed + k));

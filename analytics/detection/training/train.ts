@@ -1,7 +1,7 @@
 /**
  * Trains the city-events detector and writes the committed model (offline, not in CI):
  *
- *   npm run train:detector [-- --epochs 8 --seed 20261122]
+ *   npm run train:detector [-- --epochs 8 --seed 20261122 --hidden 48,48 --evaluate-on heldout|validation]
  *
  * 1. renders (or reuses from `.data/train/`) the training set and the held-out set;
  * 2. computes the fixed stem's features of every training image with onnxruntime, from the
@@ -20,11 +20,11 @@ import '@tensorflow/tfjs-backend-cpu';
 import { mulberry32 } from '../../../edge/world/prng.ts';
 import { parseDescriptor } from '../model-registry.ts';
 import { preprocess } from '../preprocess.ts';
-import { buildDataset, HELDOUT_SPEC, sampleImage, TRAIN_SPEC, type DatasetSpec, type Sample } from './dataset.ts';
+import { buildDataset, HELDOUT_SPEC, sampleImage, TRAIN_SPEC, VALIDATION_SPEC, type DatasetSpec, type Sample } from './dataset.ts';
 import { evaluateHeldout } from './evaluate-heldout.ts';
 import { formatMetrics } from './evaluate.ts';
 import { detectorOnnx, stemOnnx } from './export-onnx.ts';
-import { CELLS, CLASS_COUNT, createHead, DESCRIPTOR, FEATURES, headForward, headWeights, OFFSET_RANGE_CELLS, cellTargets, modelBoxes, type Head } from './model.ts';
+import { CELLS, CLASS_COUNT, createHead, DESCRIPTOR, FEATURES, HIDDEN, headForward, headWeights, OFFSET_RANGE_CELLS, cellTargets, modelBoxes, type Head } from './model.ts';
 import { enableTfjsGradients } from './tfjs-gradients.ts';
 
 const ROOT = path.resolve('.data/train');
@@ -40,6 +40,9 @@ const { values: args } = parseArgs({
     out: { type: 'string', default: MODEL_DIR },
     'train-images': { type: 'string', default: String(TRAIN_SPEC.count) },
     'heldout-images': { type: 'string', default: String(HELDOUT_SPEC.count) },
+    hidden: { type: 'string', default: HIDDEN.join(',') },
+    // experiments compare on the validation set; the held-out set scores only the model that is kept
+    'evaluate-on': { type: 'string', default: 'heldout' },
   },
 });
 const EPOCHS = Number(args.epochs);
@@ -48,7 +51,9 @@ const BATCH_IMAGES = Number(args['batch-images']);
 const NEG_KEEP = Number(args['neg-keep']);
 const LR = Number(args.lr);
 const TRAIN: DatasetSpec = { ...TRAIN_SPEC, count: Number(args['train-images']) };
-const HELDOUT: DatasetSpec = { ...HELDOUT_SPEC, count: Number(args['heldout-images']) };
+if (args['evaluate-on'] !== 'heldout' && args['evaluate-on'] !== 'validation') throw new Error('--evaluate-on is heldout or validation');
+const HELDOUT: DatasetSpec = args['evaluate-on'] === 'validation' ? VALIDATION_SPEC : { ...HELDOUT_SPEC, count: Number(args['heldout-images']) };
+const HIDDEN_SIZES = args.hidden!.split(',').map(Number);
 const log = (msg: string) => process.stdout.write(`${new Date().toISOString()} ${msg}\n`);
 
 /** Stem features of every image, one row per cell: [images × CELLS, FEATURES]. */
@@ -104,7 +109,7 @@ async function main(): Promise<void> {
   const tFeat = Date.now();
   log(`stem features: ${((tFeat - tRender) / 1000).toFixed(0)} s; positive cells ${targets.reduce((a, t) => a + t.positive.reduce((x, y) => x + y, 0), 0)}`);
 
-  const head = createHead(SEED, mean, std);
+  const head = createHead(SEED, mean, std, HIDDEN_SIZES);
   const optimizer = tf.train.adam(LR);
   const rnd = mulberry32(SEED);
   const order = train.map((_, i) => i);
@@ -182,9 +187,10 @@ async function main(): Promise<void> {
     evaluate: 'npm run eval:detector',
     seed: SEED,
     training: { scene: TRAIN, images: train.length, objects: train.reduce((a, s) => a + s.objects.length, 0) },
-    heldout: { scene: HELDOUT, images: heldout.length },
+    [args['evaluate-on'] === 'validation' ? 'validation' : 'heldout']: { scene: HELDOUT, images: heldout.length },
     input: { width: DESCRIPTOR.input.width, height: DESCRIPTOR.input.height },
     epochs: EPOCHS,
+    hidden: HIDDEN_SIZES,
     batchImages: BATCH_IMAGES,
     negativeCellsKept: NEG_KEEP,
     learningRate: LR,
