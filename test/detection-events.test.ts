@@ -213,6 +213,28 @@ describe('detections become events with evidence', () => {
     expect((await api<EventView>('GET', `/api/v1/events/${far.id}`, 'duty')).body.evidence).toHaveLength(2);
   });
 
+  it('two images of one new object fused at the same time (two nodes or workers) open one event, not two', async () => {
+    const service = sys.centre.hub.detection!.service;
+    const repo = new DetectionRepository(sys.centre.pool);
+    const p = offset(spot, -1500, 1200);
+    const images = await Promise.all(['3', '4', '5', '6'].map((k) => insertMedia('e'.repeat(63) + k, p)));
+    const rows = await Promise.all(
+      images.map((media, i) =>
+        repo.replaceForMedia(media.id, [
+          { mediaId: media.id, modelId: 'yzg-city-events', class: 'garbage', eventType: 'exposed_garbage', score: 0.8 - i * 0.05, box: [10, 10, 60, 50], lat: offset(p, i * 3, 0).lat, lon: p.lon, errorM: 2, extentM: 0, createdAt: new Date() },
+        ]),
+      ),
+    );
+    const outs = await Promise.all(images.map((media, i) => service.fuse({ id: media.id, takenAt: new Date().toISOString() }, rows[i]!)));
+    const outcomes = outs.map((o) => o[0]!);
+    expect(outcomes.filter((o) => o.outcome === 'opened')).toHaveLength(1);
+    expect(outcomes.filter((o) => o.outcome === 'fused')).toHaveLength(3);
+    const ids = new Set(outcomes.map((o) => (o as { eventId: number }).eventId));
+    expect(ids.size).toBe(1);
+    const event = (await api<EventView>('GET', `/api/v1/events/${[...ids][0]}`, 'duty')).body;
+    expect(event.evidence).toHaveLength(4);
+  });
+
   it('durable: an image is claimed once, reclaimed when its lease lapses (a node stopped mid-run), and never after it is done', async () => {
     const db = await createTestDatabase();
     try {

@@ -52,6 +52,8 @@ export interface EvidenceRow {
 const COLS = `id::int, media_id::int AS "mediaId", model_id AS "modelId", class, event_type AS "eventType", score, box_px AS box,
   lat, lon, error_m AS "errorM", extent_m AS "extentM", event_id::int AS "eventId", created_at AS "createdAt"`;
 const M_PER_DEG = 111_320;
+/** First key of the advisory locks that serialise fusion per event type (second key: the type's hash). */
+const FUSE_LOCK_NAMESPACE = 0x59_5a_47_46; // "YZGF"
 
 /** Reads and writes `detection`, `detection_run` and `event_evidence`. */
 export class DetectionRepository {
@@ -128,6 +130,39 @@ export class DetectionRepository {
   async forMedia(mediaId: number): Promise<DetectionRow[]> {
     const r = await this.db.query<DetectionRow>(`SELECT ${COLS} FROM detection WHERE media_id = $1 ORDER BY score DESC, id`, [mediaId]);
     return r.rows;
+  }
+
+  /**
+   * Runs `fn` holding the fusion lock of an event type, across every hub node on this database (a
+   * session advisory lock on a connection of its own, released when `fn` ends or the connection
+   * drops): finding a near open event and opening one when there is none is one step, so two
+   * images of one new object processed at once — on two nodes, or two workers of one — open one
+   * event and strengthen it, not two.
+   */
+  async withFuseLock<T>(eventType: string, fn: () => Promise<T>): Promise<T> {
+    // Try-lock with backoff, holding a connection only while the lock is held: waiters that each
+    // held a connection could starve the holder of the pool's connections it needs inside `fn`.
+    for (let waitMs = 5; ; waitMs = Math.min(waitMs * 2, 200)) {
+      const c = await this.db.connect();
+      let locked = false;
+      try {
+        locked = (await c.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1, hashtext($2)) AS ok', [FUSE_LOCK_NAMESPACE, eventType])).rows[0]!.ok;
+      } finally {
+        if (!locked) c.release();
+      }
+      if (!locked) {
+        await new Promise((r) => setTimeout(r, waitMs));
+        continue;
+      }
+      try {
+        return await fn();
+      } finally {
+        // A connection that cannot unlock is closed instead of pooled: closing it frees the lock.
+        let broken = false;
+        await c.query('SELECT pg_advisory_unlock($1, hashtext($2))', [FUSE_LOCK_NAMESPACE, eventType]).catch(() => (broken = true));
+        c.release(broken);
+      }
+    }
   }
 
   /** Open events of a type within `radiusM` of a place, nearest first. */

@@ -212,41 +212,48 @@ export class DetectionService {
         out.push({ detectionId: det.id, outcome: 'kept', reason: 'no-place' });
         continue;
       }
-      // The same thing: within max(30 m, 3 σ) of the object's reach (a puddle's centre may lie its half-width off the sensor).
-      const radiusM = Math.max(this.t.fuseMinM, this.t.fuseErrorFactor * (det.errorM ?? 0)) + (det.extentM ?? 0);
-      const [near] = await this.d.repo.openEventsNear(det.eventType, det.lat, det.lon, radiusM);
-      const at = new Date(this.d.clock.nowMs());
-      if (near) {
-        const first = !shown.has(near.id);
-        shown.add(near.id);
-        const count = await this.d.repo.attach(near.id, det, near.distanceM, at, first);
-        out.push({ detectionId: det.id, outcome: 'fused', eventId: near.id, distanceM: near.distanceM });
-        if (!first) continue;
-        await this.audit(near.id, det, { fused: true, distanceM: Math.round(near.distanceM * 10) / 10, radiusM, evidenceCount: count, eventSource: near.source });
-        continue;
-      }
-      const label = DETECTION_CLASS_LABELS_ZH[det.class] ?? det.class;
-      const { event } = await this.d.events.reportEvent(
-        {
-          type: det.eventType,
-          severity: 1,
-          title: `无人机巡查发现${label} / drone patrol found ${det.class}`,
-          description: `影像 #${m.id} 检测到${label}（${det.modelId}，置信度 ${det.score.toFixed(2)}）/ detected in image #${m.id}`,
-          lat: det.lat,
-          lon: det.lon,
-          source: 'detection',
-          sourceRef: `detection/${det.id}`,
-          occurredAt: m.takenAt,
-        },
-        SYSTEM_ACTOR,
-        { source: 'detection' },
-      );
-      shown.add(event.id);
-      const count = await this.d.repo.attach(event.id, det, 0, at, true);
-      await this.audit(event.id, det, { fused: false, radiusM, evidenceCount: count, eventSource: 'detection' });
-      out.push({ detectionId: det.id, outcome: 'opened', eventId: event.id, distanceM: 0 });
+      const eventType = det.eventType;
+      const lat = det.lat;
+      const lon = det.lon;
+      // Finding the near open event and opening one when there is none hold the type's fusion lock.
+      out.push(await this.d.repo.withFuseLock(eventType, () => this.fuseOne(m, det, eventType, lat, lon, shown)));
     }
     return out;
+  }
+
+  /** Fuses one detection into the near open event of its type, or opens one (under the type's fusion lock). */
+  private async fuseOne(m: Pick<MediaView, 'id' | 'takenAt'>, det: DetectionRow, eventType: EventType, lat: number, lon: number, shown: Set<number>): Promise<FuseOutcome> {
+    // The same thing: within max(30 m, 3 σ) of the object's reach (a puddle's centre may lie its half-width off the sensor).
+    const radiusM = Math.max(this.t.fuseMinM, this.t.fuseErrorFactor * (det.errorM ?? 0)) + (det.extentM ?? 0);
+    const [near] = await this.d.repo.openEventsNear(eventType, lat, lon, radiusM);
+    const at = new Date(this.d.clock.nowMs());
+    if (near) {
+      const first = !shown.has(near.id);
+      shown.add(near.id);
+      const count = await this.d.repo.attach(near.id, det, near.distanceM, at, first);
+      if (first) await this.audit(near.id, det, { fused: true, distanceM: Math.round(near.distanceM * 10) / 10, radiusM, evidenceCount: count, eventSource: near.source });
+      return { detectionId: det.id, outcome: 'fused', eventId: near.id, distanceM: near.distanceM };
+    }
+    const label = DETECTION_CLASS_LABELS_ZH[det.class] ?? det.class;
+    const { event } = await this.d.events.reportEvent(
+      {
+        type: eventType,
+        severity: 1,
+        title: `无人机巡查发现${label} / drone patrol found ${det.class}`,
+        description: `影像 #${m.id} 检测到${label}（${det.modelId}，置信度 ${det.score.toFixed(2)}）/ detected in image #${m.id}`,
+        lat,
+        lon,
+        source: 'detection',
+        sourceRef: `detection/${det.id}`,
+        occurredAt: m.takenAt,
+      },
+      SYSTEM_ACTOR,
+      { source: 'detection' },
+    );
+    shown.add(event.id);
+    const count = await this.d.repo.attach(event.id, det, 0, at, true);
+    await this.audit(event.id, det, { fused: false, radiusM, evidenceCount: count, eventSource: 'detection' });
+    return { detectionId: det.id, outcome: 'opened', eventId: event.id, distanceM: 0 };
   }
 
   private async audit(eventId: number, det: DetectionRow, details: Record<string, unknown>): Promise<void> {
