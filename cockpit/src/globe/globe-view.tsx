@@ -9,8 +9,8 @@ import {
 import { OfflineViewer } from './offline-viewer.tsx';
 import type { SensorRow } from '../sensors/sensor-state.ts';
 import { testHooks, updateTestHooks } from '../test-hooks/test-hooks.ts';
-import { styleScene } from './scene-style.ts';
-import { flyToOverview, flyToPoint, showOverview, viewCentre } from './panyu-view.ts';
+import { GlobeLoading, watchGlobe } from './globe-setup.tsx';
+import { flyToOverview, flyToPoint } from './panyu-view.ts';
 import { SensorMarkers } from './sensor-markers.ts';
 import { RainRings } from '../rain/rain-rings.ts';
 
@@ -40,12 +40,7 @@ export function GlobeView(props: GlobeViewProps) {
     <div className="globe">
       <OfflineViewer onViewer={setViewer} />
       {viewer && <GlobeController {...props} viewer={viewer} onReady={markReady} />}
-      {!ready && (
-        <div className="globe-loading" role="status">
-          <span className="spinner" aria-hidden="true" />
-          地图加载中…<small>Loading globe</small>
-        </div>
-      )}
+      {!ready && <GlobeLoading className="globe-loading" />}
     </div>
   );
 }
@@ -66,21 +61,14 @@ function GlobeController({ viewer, rows, selectedSn, focus, onPick, onReady }: C
 
   useEffect(() => {
     const scene = viewer.scene;
-    styleScene(scene);
-    // Double-click would make the camera track an entity; the list is how a sensor is focused.
-    viewer.cesiumWidget.screenSpaceEventHandler.removeInputAction(ScreenSpaceEventType.LEFT_DOUBLE_CLICK);
-    showOverview(scene.camera);
-
-    let ready = false;
-    const removePostRender = scene.postRender.addEventListener(() => {
-      testHooks().framesRendered += 1;
-      if (ready || !scene.globe.tilesLoaded) return;
-      ready = true;
-      updateTestHooks({ globeReady: true, viewCentre: viewCentre(scene) });
-      callbacks.current.onReady();
-    });
-    const removeMoveEnd = scene.camera.moveEnd.addEventListener(() => {
-      updateTestHooks({ viewCentre: viewCentre(scene) });
+    // The sensor list is how a sensor is focused.
+    const unwatch = watchGlobe(viewer, {
+      onFrame: () => void (testHooks().framesRendered += 1),
+      onReady(centre) {
+        updateTestHooks({ globeReady: true, viewCentre: centre });
+        callbacks.current.onReady();
+      },
+      onViewMoved: (centre) => updateTestHooks({ viewCentre: centre }),
     });
     const clicks = new ScreenSpaceEventHandler(scene.canvas);
     clicks.setInputAction((event: ScreenSpaceEventHandler.PositionedEvent) => {
@@ -89,8 +77,7 @@ function GlobeController({ viewer, rows, selectedSn, focus, onPick, onReady }: C
     scene.requestRender();
 
     return () => {
-      removePostRender();
-      removeMoveEnd();
+      unwatch();
       clicks.destroy();
       if (!viewer.isDestroyed()) {
         markers.clear();

@@ -11,8 +11,7 @@ import {
   type Viewer as CesiumViewer,
 } from 'cesium';
 import { OfflineViewer } from '../globe/offline-viewer.tsx';
-import { styleScene } from '../globe/scene-style.ts';
-import { showOverview, viewCentre } from '../globe/panyu-view.ts';
+import { GlobeLoading, watchGlobe } from '../globe/globe-setup.tsx';
 import { opsHooks, updateOpsHooks } from './ops-hooks.ts';
 import { OpsEntities } from './ops-entities.ts';
 import type { OpsState } from './ops-state.ts';
@@ -52,12 +51,7 @@ export function OpsGlobe(props: OpsGlobeProps) {
     <div className="ops-globe" data-globe-ready={ready}>
       <OfflineViewer onViewer={setViewer} />
       {viewer && <OpsGlobeController {...props} viewer={viewer} onReady={markReady} />}
-      {!ready && (
-        <div className="ops-globe-loading" role="status">
-          <span className="spinner" aria-hidden="true" />
-          地图加载中…<small>Loading globe</small>
-        </div>
-      )}
+      {!ready && <GlobeLoading className="ops-globe-loading" />}
     </div>
   );
 }
@@ -79,18 +73,14 @@ function OpsGlobeController({ viewer, state, selectedSn, focus, target, onPick, 
 
   useEffect(() => {
     const scene = viewer.scene;
-    styleScene(scene);
-    viewer.cesiumWidget.screenSpaceEventHandler.removeInputAction(ScreenSpaceEventType.LEFT_DOUBLE_CLICK);
-    showOverview(scene.camera);
-    let ready = false;
-    const removePostRender = scene.postRender.addEventListener(() => {
-      opsHooks().framesRendered += 1;
-      if (ready || !scene.globe.tilesLoaded) return;
-      ready = true;
-      updateOpsHooks({ globeReady: true });
-      callbacks.current.onReady();
+    const unwatch = watchGlobe(viewer, {
+      onFrame: () => void (opsHooks().framesRendered += 1),
+      onReady() {
+        updateOpsHooks({ globeReady: true });
+        callbacks.current.onReady();
+      },
+      onViewMoved: (centre) => updateOpsHooks({ viewCentre: centre }),
     });
-    const removeMoveEnd = scene.camera.moveEnd.addEventListener(() => updateOpsHooks({ viewCentre: viewCentre(scene) }));
     const clicks = new ScreenSpaceEventHandler(scene.canvas);
     clicks.setInputAction((event: ScreenSpaceEventHandler.PositionedEvent) => {
       const sn = entities.snOf(scene.pick(event.position));
@@ -100,8 +90,7 @@ function OpsGlobeController({ viewer, state, selectedSn, focus, target, onPick, 
     }, ScreenSpaceEventType.LEFT_CLICK);
     scene.requestRender();
     return () => {
-      removePostRender();
-      removeMoveEnd();
+      unwatch();
       clicks.destroy();
       if (!viewer.isDestroyed()) entities.clear();
       updateOpsHooks({ globeReady: false, drones: {}, docks: {}, viewCentre: null });

@@ -15,8 +15,7 @@ import {
 import type { DockView } from '../../../protocol/dock.schema.ts';
 import type { LonLat } from '../../../protocol/plan.schema.ts';
 import { OfflineViewer } from '../globe/offline-viewer.tsx';
-import { styleScene } from '../globe/scene-style.ts';
-import { showOverview, viewCentre } from '../globe/panyu-view.ts';
+import { GlobeLoading, watchGlobe } from '../globe/globe-setup.tsx';
 import type { AirspaceZoneView } from './task-api.ts';
 import { TaskEntities, type ShapeSpec } from './task-entities.ts';
 import { tasksHooks, updateTasksHooks } from './task-hooks.ts';
@@ -55,12 +54,7 @@ export function TaskGlobe(props: TaskGlobeProps) {
     <div className={`tp-globe${props.drawing ? ' drawing' : ''}`} data-globe-ready={ready}>
       <OfflineViewer onViewer={setViewer} />
       {viewer && <TaskGlobeController {...props} viewer={viewer} onReady={markReady} />}
-      {!ready && (
-        <div className="tp-globe-loading" role="status">
-          <span className="spinner" aria-hidden="true" />
-          地图加载中…<small>Loading globe</small>
-        </div>
-      )}
+      {!ready && <GlobeLoading className="tp-globe-loading" />}
     </div>
   );
 }
@@ -77,18 +71,14 @@ function TaskGlobeController({ viewer, zones, docks, shape, paths, drone, focus,
 
   useEffect(() => {
     const scene = viewer.scene;
-    styleScene(scene);
-    viewer.cesiumWidget.screenSpaceEventHandler.removeInputAction(ScreenSpaceEventType.LEFT_DOUBLE_CLICK);
-    showOverview(scene.camera);
-    let ready = false;
-    const removePostRender = scene.postRender.addEventListener(() => {
-      tasksHooks().framesRendered += 1;
-      if (ready || !scene.globe.tilesLoaded) return;
-      ready = true;
-      updateTasksHooks({ globeReady: true });
-      latest.current.onReady();
+    const unwatch = watchGlobe(viewer, {
+      onFrame: () => void (tasksHooks().framesRendered += 1),
+      onReady() {
+        updateTasksHooks({ globeReady: true });
+        latest.current.onReady();
+      },
+      onViewMoved: (centre) => updateTasksHooks({ viewCentre: centre }),
     });
-    const removeMoveEnd = scene.camera.moveEnd.addEventListener(() => updateTasksHooks({ viewCentre: viewCentre(scene) }));
     // Entity geometry and label glyphs are built asynchronously and only advance while frames render:
     // keep rendering until they are ready, and for a few seconds after each change.
     const removeTick = viewer.clock.onTick.addEventListener(() => {
@@ -123,8 +113,7 @@ function TaskGlobeController({ viewer, zones, docks, shape, paths, drone, focus,
     });
     scene.requestRender();
     return () => {
-      removePostRender();
-      removeMoveEnd();
+      unwatch();
       removeTick();
       clicks.destroy();
       if (!viewer.isDestroyed()) entities.clear();
