@@ -10,6 +10,7 @@ import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { startSystem, type TestSystem } from './support/system.ts';
+import { startSimDock } from './support/sim-dock.ts';
 import { silentLogger } from '../common/logger.ts';
 import { DockAgent } from '../edge/dock/dock-agent.ts';
 import { SimulatedWeatherStation } from '../edge/dock/weather-station.ts';
@@ -44,26 +45,8 @@ const getDock = async () => (await api<DockView>('GET', `/api/v1/docks/${dock.sn
 
 beforeAll(async () => {
   sys = await startSystem();
-  const cred = sys.centre.seedResult.docks![0]!;
-  dock = cred;
-  agent = new DockAgent({
-    sn: cred.sn,
-    secret: cred.secret,
-    brokerUrl: sys.mqttUrl,
-    lat: cred.lat,
-    lon: cred.lon,
-    altAmslM: cred.altAmslM,
-    droneSysId: cred.droneSysId,
-    autopilot: 'sim',
-    groundStation: { kind: 'mqtt', flushMs: 20 },
-    weather,
-    lidOpenMs: 300,
-    osdIntervalMs: 500,
-    hmsIntervalMs: 1000,
-    sim: { timeScale: 25, ekfReadyAfterS: 2 },
-    log: silentLogger(),
-  });
-  await agent.start();
+  dock = sys.centre.seedResult.docks![0]!;
+  agent = await startSimDock(sys, dock.sn, { timeScale: 25, ekfReadyAfterS: 2 }, { weather });
   token = await sys.login('operator');
   await until('dock ready and drone linked', async () => {
     const d = await getDock();

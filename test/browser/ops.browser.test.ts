@@ -10,12 +10,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { silentLogger } from '../../common/logger.ts';
 import { DockAgent } from '../../edge/dock/dock-agent.ts';
-import { SimulatedWeatherStation } from '../../edge/dock/weather-station.ts';
 import { distanceM } from '../../edge/dock/sim-autopilot/geo.ts';
 import type { DockView } from '../../protocol/dock.schema.ts';
 import { startSystem, type TestSystem } from '../support/system.ts';
+import { startSimDock } from '../support/sim-dock.ts';
 import { RESULTS_DIR, launchBigScreen } from './chromium.ts';
 
 /** Cesium in SwiftShader: ~1 frame/s, 25–35 s to the first tiles on an idle machine, far more when shared. */
@@ -51,26 +50,8 @@ describe('operator console', { timeout: 240_000 }, () => {
 
   beforeAll(async () => {
     system = await startSystem();
-    const cred = system.centre.seedResult.docks![0]!;
-    dock = cred;
-    agent = new DockAgent({
-      sn: cred.sn,
-      secret: cred.secret,
-      brokerUrl: system.mqttUrl,
-      lat: cred.lat,
-      lon: cred.lon,
-      altAmslM: cred.altAmslM,
-      droneSysId: cred.droneSysId,
-      autopilot: 'sim',
-      groundStation: { kind: 'mqtt', flushMs: 20 },
-      weather: new SimulatedWeatherStation({ windMps: 3, windFromDeg: 90, rainMmPerH: 0, temperatureC: 26 }),
-      lidOpenMs: 300,
-      osdIntervalMs: 500,
-      hmsIntervalMs: 1000,
-      sim: { timeScale: SIM_TIME_SCALE, ekfReadyAfterS: 2 },
-      log: silentLogger(),
-    });
-    await agent.start();
+    dock = system.centre.seedResult.docks![0]!;
+    agent = await startSimDock(system, dock.sn, { timeScale: SIM_TIME_SCALE, ekfReadyAfterS: 2 });
     const token = await system.login('operator');
     await until('dock ready with its drone linked', async () => {
       const res = await system.centre.hub.app.inject({ method: 'GET', url: `/api/v1/docks/${dock.sn}`, headers: { authorization: `Bearer ${token}` } });
