@@ -2,6 +2,12 @@
  * The MAVLink command protocol (COMMAND_LONG / COMMAND_INT → COMMAND_ACK): one command at a time
  * per vehicle, resent on timeout (COMMAND_LONG's `confirmation` counts the resends), IN_PROGRESS
  * answers extend the wait, and the result is a value of the outcome union — never an exception.
+ *
+ * COMMAND_ACK names only the command, not which sending it answers. So after a command goes
+ * unanswered, a late ACK of it could be taken for the answer to the next command with the same
+ * number. For as long again as the unanswered command waited, ACKs of that number are taken as its
+ * late answers and not heeded: the next command still goes out at once, its first wait is that
+ * much longer, and a resend after it gets the answer that counts.
  */
 import { common } from 'node-mavlink';
 import type { CommandResult } from '../../protocol/vehicle.schema.ts';
@@ -30,6 +36,8 @@ const RESULT_NAMES = ['ACCEPTED', 'TEMPORARILY_REJECTED', 'DENIED', 'UNSUPPORTED
 export const DEFAULT_COMMAND_OPTIONS: Required<CommandOptions> = { timeoutMs: 1000, retries: 3, inProgressTimeoutMs: 30_000 };
 
 const queues = new WeakMap<GroundStation, Map<number, Promise<unknown>>>();
+/** Per ground station, `sysId/command` → the time (ms) until which late ACKs of an unanswered command are expected. */
+const lateAnswers = new WeakMap<GroundStation, Map<string, number>>();
 
 /** Sends a command and waits for its outcome. */
 export function sendCommand(gcs: GroundStation, sysId: number, spec: CommandSpec, options: CommandOptions = {}): Promise<CommandResult> {
@@ -45,12 +53,20 @@ async function attempt(gcs: GroundStation, sysId: number, spec: CommandSpec, o: 
   const t0 = Date.now();
   const v = gcs.vehicle(sysId);
   if (!v || !v.linked) return { outcome: 'no-vehicle', attempts: 0, elapsedMs: 0 };
+  let late = lateAnswers.get(gcs);
+  if (!late) lateAnswers.set(gcs, (late = new Map()));
+  const key = `${sysId}/${spec.command}`;
+  // The command goes out at once; only its confirmation waits out the earlier command's late ACKs.
+  const staleUntil = late.get(key) ?? 0;
+  late.delete(key);
+  const tSent = Date.now();
+  const unanswered = (): void => void late.set(key, Date.now() + (Date.now() - tSent));
   const p = Array.from({ length: 7 }, (_, i) => spec.params?.[i] ?? 0);
-  const isAck = (m: { data: unknown }) => m.data instanceof common.CommandAck && m.data.command === spec.command;
+  const isAck = (m: { data: unknown }) => m.data instanceof common.CommandAck && m.data.command === spec.command && Date.now() >= staleUntil;
   let attempts = 0;
   let sawInProgress = false;
   while (attempts <= o.retries) {
-    const answer = gcs.waitFor(sysId, isAck, o.timeoutMs);
+    const answer = gcs.waitFor(sysId, isAck, o.timeoutMs + (attempts === 0 ? Math.max(0, staleUntil - Date.now()) : 0));
     send(gcs, sysId, spec, p, attempts);
     attempts += 1;
     let m = await answer;
@@ -66,8 +82,12 @@ async function attempt(gcs: GroundStation, sysId: number, spec: CommandSpec, o: 
       if (result !== 0 && st && st.atMs >= t0 - 50) out.reason = st.text;
       return out;
     }
-    if (sawInProgress) return { outcome: 'in-progress', attempts, elapsedMs: Date.now() - t0 };
+    if (sawInProgress) {
+      unanswered();
+      return { outcome: 'in-progress', attempts, elapsedMs: Date.now() - t0 };
+    }
   }
+  unanswered();
   return { outcome: 'timeout', attempts, elapsedMs: Date.now() - t0 };
 }
 
