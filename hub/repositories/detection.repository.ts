@@ -3,6 +3,7 @@
  * near a place, and the evidence linking events to detections.
  */
 import type { Pool } from '../db/pool.ts';
+import { withTransaction } from '../db/transaction.ts';
 
 /** A stored detection. */
 export interface DetectionRow {
@@ -103,9 +104,7 @@ export class DetectionRepository {
 
   /** Replaces the detections of one image by one model set (a rerun after a restart does not double them). */
   async replaceForMedia(mediaId: number, rows: readonly NewDetection[]): Promise<DetectionRow[]> {
-    const c = await this.db.connect();
-    try {
-      await c.query('BEGIN');
+    return withTransaction(this.db, async (c) => {
       await c.query('DELETE FROM detection WHERE media_id = $1 AND event_id IS NULL', [mediaId]);
       const out: DetectionRow[] = [];
       for (const d of rows) {
@@ -116,14 +115,8 @@ export class DetectionRepository {
         );
         out.push(r.rows[0]!);
       }
-      await c.query('COMMIT');
       return out;
-    } catch (err) {
-      await c.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      c.release();
-    }
+    });
   }
 
   /** Detections of an image, best first. */
@@ -182,9 +175,7 @@ export class DetectionRepository {
 
   /** Links a detection to an event (as its evidence when `evidence`); returns the event's evidence count after. */
   async attach(eventId: number, detection: DetectionRow, distanceM: number | null, at: Date, evidence: boolean): Promise<number> {
-    const c = await this.db.connect();
-    try {
-      await c.query('BEGIN');
+    return withTransaction(this.db, async (c) => {
       await c.query('UPDATE detection SET event_id = $2 WHERE id = $1', [detection.id, eventId]);
       if (evidence) {
         await c.query(`INSERT INTO event_evidence (event_id, detection_id, media_id, distance_m, created_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`, [
@@ -196,14 +187,8 @@ export class DetectionRepository {
         ]);
       }
       const n = await c.query<{ n: number }>('SELECT count(*)::int AS n FROM event_evidence WHERE event_id = $1', [eventId]);
-      await c.query('COMMIT');
       return n.rows[0]!.n;
-    } catch (err) {
-      await c.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      c.release();
-    }
+    });
   }
 
   /** The evidence of an event, best first. */
