@@ -3,13 +3,11 @@
  * running system (hub, PostgreSQL, broker; readings published as a device over MQTT). One browser
  * launch for the file; every wait is on state the cockpit exposes on `window.__yzg` or in the DOM.
  */
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSystem } from '../support/system.ts';
-import { RESULTS_DIR, launchBigScreen } from './chromium.ts';
+import { RESULTS_DIR, openBigScreen, signIn, type BigScreen } from './chromium.ts';
 
 type System = Awaited<ReturnType<typeof startSystem>>;
 
@@ -23,33 +21,25 @@ const POLL_MS = 200;
 
 describe('cockpit alarms and rain mode', { timeout: 120_000 }, () => {
   let system: System;
-  let context: BrowserContext;
+  let screen: BigScreen;
   let page: Page;
-  let userDataDir: string;
   let sn: string;
   let alarmId: number;
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
     system = await startSystem();
-    userDataDir = await mkdtemp(path.join(tmpdir(), 'yzg-chromium-'));
-    context = await launchBigScreen(userDataDir);
-    page = context.pages()[0] ?? (await context.newPage());
-    page.on('pageerror', (err) => pageErrors.push(err.message));
-    await mkdir(RESULTS_DIR, { recursive: true });
-    await page.goto(system.httpUrl);
+    screen = await openBigScreen(system.httpUrl, pageErrors);
+    page = screen.page;
   }, 120_000);
 
   afterAll(async () => {
-    await context?.close();
+    await screen?.close();
     await system?.stop();
-    if (userDataDir) await rm(userDataDir, { recursive: true, force: true });
   });
 
   it('signs the duty officer in and lists the open alarms and every town\'s rain mode', { timeout: 300_000 }, async () => {
-    await page.getByLabel('用户名').fill('duty');
-    await page.getByLabel('密码').fill(system.demoPassword);
-    await page.getByRole('button', { name: '登录', exact: true }).click();
+    await signIn(page, 'duty', system.demoPassword);
     await page.waitForFunction(
       () => window.__yzg?.globeReady === true && Array.isArray(window.__yzg.alarms) && Object.keys(window.__yzg.rainModes ?? {}).length > 0,
       undefined,

@@ -3,15 +3,14 @@
  * device publishing over MQTT. One browser launch for the whole file; every wait is on state the
  * cockpit exposes on `window.__yzg` or in the DOM, never a fixed sleep.
  */
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BAND_COLORS, depthBand } from '../../protocol/bands.ts';
 import { startSystem } from '../support/system.ts';
 import { ensureCockpitBuilt } from './build-cockpit.ts';
-import { RESULTS_DIR, launchBigScreen } from './chromium.ts';
+import { RESULTS_DIR, openBigScreen, type BigScreen } from './chromium.ts';
 
 type System = Awaited<ReturnType<typeof startSystem>>;
 
@@ -27,25 +26,20 @@ const POLL_MS = 200;
 
 describe('cockpit big screen', { timeout: 120_000 }, () => {
   let system: System;
-  let context: BrowserContext;
+  let screen: BigScreen;
   let page: Page;
-  let userDataDir: string;
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
     await ensureCockpitBuilt();
     system = await startSystem();
-    userDataDir = await mkdtemp(path.join(tmpdir(), 'yzg-chromium-'));
-    context = await launchBigScreen(userDataDir);
-    page = context.pages()[0] ?? (await context.newPage());
-    page.on('pageerror', (err) => pageErrors.push(err.message));
-    await page.goto(system.httpUrl);
+    screen = await openBigScreen(system.httpUrl, pageErrors);
+    page = screen.page;
   }, 120_000);
 
   afterAll(async () => {
-    await context?.close();
+    await screen?.close();
     await system?.stop();
-    if (userDataDir) await rm(userDataDir, { recursive: true, force: true });
   });
 
   it('refuses a wrong password with a Chinese error and stays on the login page', async () => {

@@ -7,10 +7,8 @@
  * moving, and the first thumbnails of its camera's images, one opened with its pose. Every wait is on state the
  * portal exposes on `window.__yzg.tasks` or in the DOM.
  */
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DockAgent } from '../../edge/dock/dock-agent.ts';
 import { distanceM } from '../../edge/dock/sim-autopilot/geo.ts';
@@ -18,7 +16,7 @@ import type { DockView } from '../../protocol/dock.schema.ts';
 import type { TaskView } from '../../protocol/task.schema.ts';
 import { startSimDock, until } from '../support/sim-dock.ts';
 import { startSystem, type TestSystem } from '../support/system.ts';
-import { RESULTS_DIR, launchBigScreen } from './chromium.ts';
+import { RESULTS_DIR, openBigScreen, signIn, type BigScreen } from './chromium.ts';
 
 /**
  * Cesium in SwiftShader: ~1 frame/s, 15–30 s to the first tiles, more on shared cores. The whole
@@ -38,9 +36,8 @@ const AREA: Array<[number, number]> = [
 describe('department portal', { timeout: 480_000 }, () => {
   let system: TestSystem;
   let agent: DockAgent;
-  let context: BrowserContext;
+  let screen: BigScreen;
   let page: Page;
-  let userDataDir: string;
   let dutyToken: string;
   const pageErrors: string[] = [];
 
@@ -65,27 +62,20 @@ describe('department portal', { timeout: 480_000 }, () => {
       return d.online && d.state === 'idle' && d.droneLinked;
     });
 
-    await mkdir(RESULTS_DIR, { recursive: true });
-    userDataDir = await mkdtemp(path.join(tmpdir(), 'yzg-chromium-tasks-'));
-    context = await launchBigScreen(userDataDir);
-    page = context.pages()[0] ?? (await context.newPage());
-    page.on('pageerror', (err) => pageErrors.push(err.message));
-    await page.goto(system.httpUrl);
+    screen = await openBigScreen(system.httpUrl, pageErrors);
+    page = screen.page;
   }, 120_000);
 
   afterAll(async () => {
-    await context?.close();
+    await screen?.close();
     await agent?.stop();
     await system?.stop();
-    if (userDataDir) await rm(userDataDir, { recursive: true, force: true });
   });
 
   it('a department user draws an area on the globe, submits it, and follows the approved task flying with its progress and images', { timeout: 470_000 }, async () => {
     const t0 = Date.now();
     const stage = (what: string) => console.log(`department portal: ${what} after ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-    await page.getByLabel('用户名').fill('water');
-    await page.getByLabel('密码').fill(system.demoPassword);
-    await page.getByRole('button', { name: '登录', exact: true }).click();
+    await signIn(page, 'water', system.demoPassword);
     // A department lands on its portal.
     await page.waitForFunction(() => window.location.hash === '#/tasks', undefined, { timeout: 30_000, polling: POLL_MS });
     await page

@@ -5,17 +5,15 @@
  * the console shows the flying drone moving and its battery falling. One browser for the file;
  * every wait is on state the console exposes on `window.__yzg.ops` or in the DOM.
  */
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DockAgent } from '../../edge/dock/dock-agent.ts';
 import { distanceM } from '../../edge/dock/sim-autopilot/geo.ts';
 import type { DockView } from '../../protocol/dock.schema.ts';
 import { startSystem, type TestSystem } from '../support/system.ts';
 import { startSimDock } from '../support/sim-dock.ts';
-import { RESULTS_DIR, launchBigScreen } from './chromium.ts';
+import { RESULTS_DIR, openBigScreen, signIn, type BigScreen } from './chromium.ts';
 
 /** Cesium in SwiftShader: ~1 frame/s, 25–35 s to the first tiles on an idle machine, far more when shared. */
 const GLOBE_TIMEOUT_MS = 150_000;
@@ -37,9 +35,8 @@ describe('operator console', { timeout: 240_000 }, () => {
   let system: TestSystem;
   let agent: DockAgent;
   let dock: { sn: string; lat: number; lon: number };
-  let context: BrowserContext;
+  let screen: BigScreen;
   let page: Page;
-  let userDataDir: string;
   const pageErrors: string[] = [];
 
   const screenshot = async (name: string) => {
@@ -59,25 +56,18 @@ describe('operator console', { timeout: 240_000 }, () => {
       return d.online && d.state === 'idle' && d.droneLinked && d.drone !== null;
     });
 
-    await mkdir(RESULTS_DIR, { recursive: true });
-    userDataDir = await mkdtemp(path.join(tmpdir(), 'yzg-chromium-ops-'));
-    context = await launchBigScreen(userDataDir);
-    page = context.pages()[0] ?? (await context.newPage());
-    page.on('pageerror', (err) => pageErrors.push(err.message));
-    await page.goto(`${system.httpUrl}/#/ops`);
+    screen = await openBigScreen(`${system.httpUrl}/#/ops`, pageErrors);
+    page = screen.page;
   }, 120_000);
 
   afterAll(async () => {
-    await context?.close();
+    await screen?.close();
     await agent?.stop();
     await system?.stop();
-    if (userDataDir) await rm(userDataDir, { recursive: true, force: true });
   });
 
   it('signs the operator in and shows every dock and the docked drone on the loaded globe', { timeout: 200_000 }, async () => {
-    await page.getByLabel('用户名').fill('operator');
-    await page.getByLabel('密码').fill(system.demoPassword);
-    await page.getByRole('button', { name: '登录', exact: true }).click();
+    await signIn(page, 'operator', system.demoPassword);
 
     await page.waitForFunction(() => window.__yzg?.ops?.globeReady === true, undefined, { timeout: GLOBE_TIMEOUT_MS, polling: POLL_MS });
     const docks = system.centre.seedResult.docks!;
